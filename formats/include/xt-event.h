@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xt-event.h - events in time order: per-CPU streams, the k-way merge and
+ * the source (several dumps and merged dirs opened as one stream).
+ */
+#ifndef XT_EVENT_H
+#define XT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xt-diag.h"
+#include "xt-dump.h"
+
+enum xt_event_kind {
+	XT_EVENT_RECORD = 0, /* a ring-buffer event: data/size hold its bytes */
+	XT_EVENT_LOST = 1,   /* the kernel lost events here: @lost says how many */
+};
+
+struct xt_event {
+	uint64_t tod;     /* ns since the epoch, UTC */
+	uint64_t ts;      /* raw timestamp in the recording's trace clock */
+	const void *data; /* event bytes, starting with common_type; borrowed until the next call */
+	uint32_t size;    /* bytes at @data */
+	uint32_t kind;    /* enum xt_event_kind */
+	uint32_t system;  /* index of the system in the source / merge */
+	uint32_t cpu;     /* CPU of that system */
+	uint64_t lost;    /* XT_EVENT_LOST: count, or XT_LOST_UNKNOWN */
+};
+
+/* A time-ordered sequence of events (one CPU of a dump, or a merged stream). */
+struct xt_stream;
+
+struct xt_stream_ops {
+	/* 1 and *ret filled, 0 at the end, negative errno on failure. */
+	int (*next)(struct xt_stream *s, struct xt_event *ret);
+	void (*free)(struct xt_stream *s);
+};
+
+struct xt_stream {
+	const struct xt_stream_ops *ops;
+};
+
+static inline int xt_stream_next(struct xt_stream *s, struct xt_event *ret)
+{
+	return s->ops->next(s, ret);
+}
+
+static inline void xt_stream_free(struct xt_stream *s)
+{
+	if (s)
+		s->ops->free(s);
+}
+
+/*
+ * The events of one CPU of @d in recorded order, labelled with @system.
+ * Pages are decoded with kbuffer from the dump's header_page. Damage is
+ * reported through @diag (may be NULL) and skipped. @d must outlive the
+ * stream. Free with xt_stream_free().
+ */
+int xt_cpu_stream_new(struct xt_dump *d, unsigned cpu, uint32_t system, xt_diag_fn diag,
+		      void *userdata, struct xt_stream **ret);
+
+/*
+ * K-way merge of @n streams by (tod, system, cpu), stable within a stream.
+ * A binary heap: O(log n) per event, memory O(n). Takes ownership of the
+ * streams (also on failure). Free with xt_merge_free().
+ */
+struct xt_merge;
+int xt_merge_new(struct xt_stream **streams, unsigned n, struct xt_merge **ret);
+/* 1 and *ret filled (data borrowed until the next call), 0 at the end, negative errno. */
+int xt_merge_next(struct xt_merge *m, struct xt_event *ret);
+void xt_merge_free(struct xt_merge *m);
+
+/*
+ * A source: any mix of dump directories and merged directories opened as
+ * one time-ordered stream. Systems are numbered in the order met: a dump is
+ * one system, a merged dir contributes all of its systems.
+ */
+struct xt_source;
+
+/*
+ * Opens @n paths. Fails with -EMEDIUMTYPE when a dump's clock cannot be
+ * placed on TOD, with -ENOENT/-EBADMSG/-EPROTONOSUPPORT as xt_dump_open().
+ * On failure a one-line reason naming the path at fault is written to @why
+ * (@why_len bytes, may be 0). Free with xt_source_free().
+ */
+int xt_source_open(const char *const *paths, unsigned n, xt_diag_fn diag, void *userdata,
+		   char *why, size_t why_len, struct xt_source **ret);
+
+unsigned xt_source_system_count(const struct xt_source *s);
+
+/* System @i: metadata, formats and clock. Borrowed: lives as long as the source. */
+struct xt_dump *xt_source_system(const struct xt_source *s, unsigned i);
+
+/* The next event of all systems in TOD order: 1, 0 at the end, negative errno. */
+int xt_source_next(struct xt_source *s, struct xt_event *ret);
+
+void xt_source_free(struct xt_source *s);
+
+#endif
