@@ -1,3 +1,140 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "xtrace.h"
+/*
+ * merge-heap.c - k-way merge of time-ordered event streams.
+ *
+ * Each stream keeps its current (peeked) event in a slot; a binary min-heap
+ * of slot indices orders them by (tod, system, cpu, slot). Returning an
+ * event leaves its slot at the top; the next call advances that stream and
+ * sifts it down, so the returned event's bytes stay valid until then.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "xt-event.h"
+
+struct merge_slot {
+	struct xt_stream *stream;
+	struct xt_event head;
+};
+
+struct xt_merge {
+	struct merge_slot *slots;
+	unsigned nr_streams;
+	unsigned *heap; /* slot indices; heap[0] is the earliest head */
+	unsigned heap_len;
+	bool top_taken; /* heap[0]'s head was returned and must be advanced */
+};
+
+static bool slot_before(const struct xt_merge *m, unsigned a, unsigned b)
+{
+	const struct xt_event *x = &m->slots[a].head, *y = &m->slots[b].head;
+
+	if (x->tod != y->tod)
+		return x->tod < y->tod;
+	if (x->system != y->system)
+		return x->system < y->system;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu;
+	return a < b;
+}
+
+static void sift_down(struct xt_merge *m, unsigned i)
+{
+	unsigned *h = m->heap;
+
+	for (;;) {
+		unsigned smallest = i, l = 2 * i + 1, r = l + 1;
+
+		if (l < m->heap_len && slot_before(m, h[l], h[smallest]))
+			smallest = l;
+		if (r < m->heap_len && slot_before(m, h[r], h[smallest]))
+			smallest = r;
+		if (smallest == i)
+			return;
+		unsigned t = h[i];
+		h[i] = h[smallest];
+		h[smallest] = t;
+		i = smallest;
+	}
+}
+
+/* Advances the stream at heap position 0: re-sorts it, or drops it at its end. */
+static int advance_top(struct xt_merge *m)
+{
+	unsigned slot = m->heap[0];
+	int r = xt_stream_next(m->slots[slot].stream, &m->slots[slot].head);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		m->heap[0] = m->heap[--m->heap_len];
+	sift_down(m, 0);
+	return 0;
+}
+
+int xt_merge_new(struct xt_stream **streams, unsigned n, struct xt_merge **ret)
+{
+	struct xt_merge *m = calloc(1, sizeof(*m));
+	int r = -ENOMEM;
+
+	if (!m)
+		goto fail_streams;
+	m->slots = calloc(n ? n : 1, sizeof(*m->slots));
+	m->heap = calloc(n ? n : 1, sizeof(*m->heap));
+	if (!m->slots || !m->heap)
+		goto fail_merge;
+	m->nr_streams = n;
+	for (unsigned i = 0; i < n; i++)
+		m->slots[i].stream = streams[i];
+	for (unsigned i = 0; i < n; i++) {
+		r = xt_stream_next(streams[i], &m->slots[i].head);
+		if (r < 0)
+			goto fail_owned;
+		if (r > 0)
+			m->heap[m->heap_len++] = i;
+	}
+	for (unsigned i = m->heap_len / 2; i-- > 0;)
+		sift_down(m, i);
+	*ret = m;
+	return 0;
+
+fail_owned:
+	xt_merge_free(m);
+	return r;
+fail_merge:
+	free(m->slots);
+	free(m->heap);
+	free(m);
+fail_streams:
+	for (unsigned i = 0; i < n; i++)
+		xt_stream_free(streams[i]);
+	return r;
+}
+
+int xt_merge_next(struct xt_merge *m, struct xt_event *ret)
+{
+	if (m->top_taken) {
+		int r = advance_top(m);
+
+		m->top_taken = false;
+		if (r < 0)
+			return r;
+	}
+	if (m->heap_len == 0)
+		return 0;
+	*ret = m->slots[m->heap[0]].head;
+	m->top_taken = true;
+	return 1;
+}
+
+void xt_merge_free(struct xt_merge *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->nr_streams; i++)
+		xt_stream_free(m->slots[i].stream);
+	free(m->slots);
+	free(m->heap);
+	free(m);
+}

@@ -1,3 +1,254 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "xtrace.h"
+/*
+ * merged-writer.c - writes a multi-merge directory: the systems' metadata
+ * and formats under systems/I/, and one time-ordered record stream.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "merged-record.h"
+#include "xt-merged.h"
+
+#define MERGED_FRAME_BYTES (1u << 20)
+#define MERGED_ZSTD_LEVEL 3
+
+struct xt_merged_writer {
+	struct xt_dump_writer *dir; /* the directory, its metadata and copied files */
+	int stream_fd;
+	struct xt_frame_writer *stream;
+	unsigned nr_systems;
+	uint64_t nr_records;
+	unsigned char *record; /* one encoded record, reused */
+	size_t record_cap;
+};
+
+int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_writer **ret)
+{
+	struct xt_merged_writer *w = calloc(1, sizeof(*w));
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	w->stream_fd = -1;
+	r = xt_dump_writer_create(dir, flags, &w->dir);
+	if (r < 0)
+		goto fail;
+	r = xt_dump_writer_set(w->dir, XT_META_FORMAT, "xtrace-merged");
+	if (r >= 0)
+		r = xt_dump_writer_set(w->dir, XT_META_VERSION, "%d", XT_FORMAT_VERSION);
+	if (r < 0)
+		goto fail;
+	if (asprintf(&path, "%s/%s", dir, XT_MERGED_STREAM_FILE) < 0) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	w->stream_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->stream_fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = xt_frame_writer_new(w->stream_fd, XT_FRAME_CPU_MERGED, MERGED_FRAME_BYTES,
+				MERGED_ZSTD_LEVEL, &w->stream);
+	if (r < 0)
+		goto fail;
+	*ret = w;
+	return 0;
+fail:
+	xt_merged_writer_free(w);
+	return r;
+}
+
+/* Reads the whole (small) file @path into a NUL-terminated buffer. */
+static int read_small_file(const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			char *n = realloc(buf, cap = cap ? cap * 2 : 8192);
+
+			if (!n)
+				return -ENOMEM;
+			buf = n;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		return -EIO;
+	buf[len] = '\0';
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+/* Copies the metadata of a system, with its host line replaced when @host is set. */
+static int copy_meta(struct xt_merged_writer *w, const char *src, const char *dst,
+		     const char *host)
+{
+	_cleanup_free_ char *text = NULL, *out = NULL;
+	size_t len = 0, used = 0;
+	int r = read_small_file(src, &text, &len);
+
+	if (r < 0)
+		return r;
+	if (!host)
+		return xt_dump_writer_write_file(w->dir, dst, text, len);
+	out = malloc(len + strlen(host) + 32);
+	if (!out)
+		return -ENOMEM;
+	for (char *line = text, *next; *line; line = next) {
+		size_t key_len = strcspn(line, " \t=\n");
+		char *eol = strchr(line, '\n');
+
+		next = eol ? eol + 1 : line + strlen(line);
+		if (key_len == strlen(XT_META_HOST) && !strncmp(line, XT_META_HOST, key_len))
+			continue;
+		memcpy(out + used, line, next - line);
+		used += next - line;
+	}
+	used += sprintf(out + used, "%s = %s\n", XT_META_HOST, host);
+	return xt_dump_writer_write_file(w->dir, dst, out, used);
+}
+
+static bool is_cpu_data_file(const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(name, "cpu", 3) && len > 7 && !strcmp(name + len - 4, ".xtd");
+}
+
+/* Copies the tree @src/@rel to systems/@sys/@rel, leaving out per-CPU data files. */
+static int copy_system_tree(struct xt_merged_writer *w, const char *src, const char *rel,
+			    unsigned sys, const char *host)
+{
+	_cleanup_free_ char *dir_path = NULL;
+	DIR *dir;
+	struct dirent *de;
+	int r = 0;
+
+	if (asprintf(&dir_path, "%s%s%s", src, *rel ? "/" : "", rel) < 0)
+		return -ENOMEM;
+	dir = opendir(dir_path);
+	if (!dir)
+		return -errno;
+	while (r >= 0 && (de = readdir(dir))) {
+		_cleanup_free_ char *from = NULL, *child = NULL, *to = NULL;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || is_cpu_data_file(de->d_name))
+			continue;
+		if (asprintf(&from, "%s/%s", dir_path, de->d_name) < 0 ||
+		    asprintf(&child, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0 ||
+		    asprintf(&to, "systems/%u/%s", sys, child) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		if (stat(from, &st) < 0)
+			r = -errno;
+		else if (S_ISDIR(st.st_mode))
+			r = copy_system_tree(w, src, child, sys, host);
+		else if (!strcmp(child, XT_META_FILE))
+			r = copy_meta(w, from, to, host);
+		else if (S_ISREG(st.st_mode))
+			r = xt_dump_writer_copy_file(w->dir, to, from);
+	}
+	closedir(dir);
+	return r;
+}
+
+int xt_merged_writer_add_system(struct xt_merged_writer *w, const struct xt_dump *system,
+				const char *host)
+{
+	unsigned sys = w->nr_systems;
+	int r = copy_system_tree(w, xt_dump_path(system), "", sys, host);
+
+	if (r < 0)
+		return r;
+	r = xt_dump_writer_set(w->dir, "systems", "%u", sys + 1);
+	char key[32];
+
+	snprintf(key, sizeof(key), "system.%u.host", sys);
+	if (r >= 0)
+		r = xt_dump_writer_set(w->dir, key, "%s", host ? host : xt_dump_host(system));
+	if (r < 0)
+		return r;
+	w->nr_systems++;
+	return 0;
+}
+
+int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *ev)
+{
+	const void *payload = ev->data;
+	uint32_t size = ev->size;
+	struct merged_record rec;
+	size_t total;
+
+	if (ev->system >= w->nr_systems)
+		return -EINVAL;
+	if (ev->kind == XT_EVENT_LOST) {
+		payload = &ev->lost;
+		size = sizeof(ev->lost);
+	}
+	if (size > MERGED_RECORD_MAX_PAYLOAD)
+		return -E2BIG;
+	total = sizeof(rec) + merged_record_padded(size);
+	if (total > w->record_cap) {
+		unsigned char *n = realloc(w->record, total);
+
+		if (!n)
+			return -ENOMEM;
+		w->record = n;
+		w->record_cap = total;
+	}
+	rec = (struct merged_record){
+		.tod = ev->tod,
+		.ts = ev->ts,
+		.system = ev->system,
+		.cpu = ev->cpu,
+		.kind = ev->kind,
+		.size = size,
+	};
+	memcpy(w->record, &rec, sizeof(rec));
+	memcpy(w->record + sizeof(rec), payload, size);
+	memset(w->record + sizeof(rec) + size, 0, total - sizeof(rec) - size);
+	w->nr_records++;
+	return xt_frame_writer_append(w->stream, w->record, total, ev->tod, ev->tod);
+}
+
+int xt_merged_writer_close(struct xt_merged_writer *w)
+{
+	int r = xt_frame_writer_flush(w->stream);
+
+	if (r >= 0)
+		r = xt_dump_writer_set(w->dir, "records", "%llu",
+				       (unsigned long long)w->nr_records);
+	if (r >= 0)
+		r = xt_dump_writer_close(w->dir);
+	return r;
+}
+
+void xt_merged_writer_free(struct xt_merged_writer *w)
+{
+	if (!w)
+		return;
+	xt_frame_writer_free(w->stream);
+	closep(&w->stream_fd);
+	xt_dump_writer_free(w->dir);
+	free(w->record);
+	free(w);
+}
