@@ -4,6 +4,7 @@
  * stream: every CPU of every dump plus every merged stream feed one merge.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "meta.h"
 #include "xt-merged.h"
 
 struct xt_source {
@@ -133,31 +135,36 @@ static int open_dump(struct xt_source *s, const char *path, xt_diag_fn diag, voi
 static int open_merged(struct xt_source *s, const char *path, xt_diag_fn diag, void *userdata,
 		       char *why, size_t why_len)
 {
-	struct xt_dump *top;
+	_cleanup_close_ int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct xt_meta *meta;
 	struct xt_stream *st;
 	uint32_t base = s->nr_systems;
-	unsigned long count;
-	char *end;
-	int r = xt_dump_open(path, &top);
+	uint64_t count;
+	char reason[256];
+	int r;
 
+	if (dirfd < 0) {
+		set_why(why, why_len, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	r = xt_meta_load(dirfd, XT_META_FILE, reason, sizeof(reason), &meta);
+	if (r >= 0) {
+		r = xt_meta_get_u64(meta, "systems", "systems", reason, sizeof(reason), &count);
+		if (r == -ENOENT || (r >= 0 && (count == 0 || count > XT_MAX_CPUS))) {
+			snprintf(reason, sizeof(reason), "no usable 'systems' count");
+			r = -EBADMSG;
+		}
+		xt_meta_free(meta);
+	}
 	if (r < 0) {
-		set_why(why, why_len, "%s: %s", path, open_failure(r));
+		set_why(why, why_len, "%s: %s", path, reason);
 		return r;
 	}
-	const char *systems = xt_dump_meta(top, "systems");
-
-	count = systems ? strtoul(systems, &end, 10) : 0;
-	if (!systems || *end || count == 0 || count > 4096) {
-		set_why(why, why_len, "%s: merged directory with a bad 'systems' count", path);
-		xt_dump_free(top);
-		return -EBADMSG;
-	}
-	xt_dump_free(top);
-	for (unsigned long i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count; i++) {
 		_cleanup_free_ char *sys_path = NULL;
 		struct xt_dump *d;
 
-		if (asprintf(&sys_path, "%s/systems/%lu", path, i) < 0)
+		if (asprintf(&sys_path, "%s/systems/%llu", path, (unsigned long long)i) < 0)
 			return -ENOMEM;
 		r = xt_dump_open(sys_path, &d);
 		if (r < 0) {
