@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * view-internal.h - what the files of libxview share. Not for the tool.
+ *
+ * Records are untrusted bytes: every field read goes through an xv_ref
+ * resolved once from the event format and is checked against the record
+ * size before a byte is touched.
+ */
+#ifndef XVIEW_INTERNAL_H
+#define XVIEW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "xview.h"
+
+struct tep_event;
+struct tep_format_field;
+struct tep_handle;
+struct trace_seq;
+
+/* A field of a record. */
+enum {
+	XV_REF_PRESENT = 1 << 0,
+	XV_REF_SIGNED = 1 << 1,
+	XV_REF_DYNAMIC = 1 << 2,  /* __data_loc: u32 (len << 16 | offset) at @off */
+	XV_REF_RELATIVE = 1 << 3, /* __rel_loc: offset counted from the end of that u32 */
+	XV_REF_TAIL = 1 << 4,     /* char buf[]: from @off to the end of the record */
+};
+
+struct xv_ref {
+	uint16_t off;
+	uint16_t size;
+	uint16_t flags;
+};
+
+/* Resolves @f (may be NULL: the ref is then absent). Returns 0 or -ERANGE (offset > 64 KiB). */
+int xv_ref_init(const struct tep_format_field *f, struct xv_ref *ret);
+
+/* Resolves field @name of @event (common fields included); absent if it has none. */
+int xv_ref_find(struct tep_event *event, const char *name, struct xv_ref *ret);
+
+static inline bool xv_ref_present(const struct xv_ref *r)
+{
+	return r->flags & XV_REF_PRESENT;
+}
+
+/* Reads a 1, 2, 4 or 8-byte number, sign-extended when signed. False if out of the record. */
+static inline bool xv_ref_u64(const struct xv_ref *r, const uint8_t *data, uint32_t size,
+			      bool swap, uint64_t *ret)
+{
+	const uint8_t *p = data + r->off;
+	bool sign = r->flags & XV_REF_SIGNED;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	if (!(r->flags & XV_REF_PRESENT) || (uint32_t)r->off + r->size > size)
+		return false;
+	switch (r->size) {
+	case 1:
+		*ret = sign ? (uint64_t)(int64_t)(int8_t)*p : *p;
+		return true;
+	case 2:
+		memcpy(&v16, p, 2);
+		v16 = swap ? __builtin_bswap16(v16) : v16;
+		*ret = sign ? (uint64_t)(int64_t)(int16_t)v16 : v16;
+		return true;
+	case 4:
+		memcpy(&v32, p, 4);
+		v32 = swap ? __builtin_bswap32(v32) : v32;
+		*ret = sign ? (uint64_t)(int64_t)(int32_t)v32 : v32;
+		return true;
+	case 8:
+		memcpy(&v64, p, 8);
+		*ret = swap ? __builtin_bswap64(v64) : v64;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The bytes of a string or array field: fixed arrays, __data_loc/__rel_loc
+ * and tail arrays. False when they do not lie inside the record.
+ */
+bool xv_ref_bytes(const struct xv_ref *r, const uint8_t *data, uint32_t size, bool swap,
+		  const uint8_t **ret, uint32_t *ret_len);
+
+/* A symbolic print table of an event (__print_symbolic), compiled once. */
+struct xv_sym;
+
+/*
+ * Compiles the first print argument of @event that maps field @field through
+ * __print_symbolic (with the conditions around it, as kvm_exit chooses its
+ * table by isa). -ENOENT if there is none, -EOPNOTSUPP for constructs it
+ * does not evaluate. Symbol strings are borrowed from @event. Free with
+ * xv_sym_free().
+ */
+int xv_sym_compile(struct tep_event *event, const char *field, struct xv_sym **ret);
+
+/*
+ * Evaluates @s on a record: 1 and *ret_str when a symbol matches, 0 and
+ * *ret_val (the value looked up) when none does, -EBADMSG when a field lies
+ * outside the record.
+ */
+int xv_sym_eval(const struct xv_sym *s, const uint8_t *data, uint32_t size, bool swap,
+		const char **ret_str, uint64_t *ret_val);
+
+void xv_sym_free(struct xv_sym *s);
+
+/* How the text renderer shows an event. */
+enum xv_kind {
+	XV_KIND_PLAIN,      /* display name only */
+	XV_KIND_NUM,        /* [ref0 in decimal] */
+	XV_KIND_HEX,        /* [0x ref0] */
+	XV_KIND_STR,        /* [ref0 as text] */
+	XV_KIND_CONST,      /* [cnst] */
+	XV_KIND_SYM,        /* [symbol of ref0 through sym, else the number] */
+	XV_KIND_SYSCALL,    /* [syscall name of ref0, else the number] */
+	XV_KIND_EXEC,       /* [ref0 ref1-as-text] */
+	XV_KIND_KVM_ENTRY,  /* [pid]; ends a pending hypercall on the CPU */
+	XV_KIND_KVM_EXIT,   /* [pid reason-of-ref0] */
+	XV_KIND_HYPERCALL,  /* [0x nr]; refs nr, a0..a3; guest services decoded */
+	XV_KIND_MARKER,     /* ftrace:print text in ref0 */
+};
+
+#define XV_EV_REFS 5
+
+/* A field printed by --raw. */
+struct xv_rawf {
+	const struct tep_format_field *field;
+	struct xv_ref ref;
+	uint16_t name_len;
+	uint8_t how;  /* enum in render-raw.c */
+	uint8_t elem; /* element bytes of arrays */
+};
+
+/* Everything resolved once per event id of a system. */
+struct xv_evinfo {
+	struct tep_event *event;
+	enum xv_kind kind;
+	const char *display;
+	uint32_t display_len;
+	const char *name; /* ftrace name, borrowed from @event */
+	uint32_t name_len;
+	struct xv_ref ref[XV_EV_REFS];
+	const char *cnst;
+	uint32_t cnst_len;
+	struct xv_sym *sym;
+	struct xv_rawf *raw; /* only with --raw */
+	unsigned n_raw;
+	char *owned; /* storage of @display when built at compile time */
+};
+
+/* Resolves @event once. Free with xv_evinfo_free(). */
+int xv_evinfo_new(struct tep_event *event, bool raw, struct xv_evinfo **ret);
+void xv_evinfo_free(struct xv_evinfo *e);
+
+/* --raw: the fields of @event as name=value. */
+int xv_raw_compile(struct tep_event *event, struct xv_rawf **ret, unsigned *ret_n);
+void xv_raw_write(struct xv_out *o, const struct xv_evinfo *e, const uint8_t *data, uint32_t size,
+		  bool swap, struct trace_seq *seq);
+
+/* Syscall number to name for one architecture, looked up once per number. */
+struct xv_syscalls;
+/* @arch may be NULL or unknown to libseccomp: every lookup then fails. */
+int xv_syscalls_new(const char *arch, struct xv_syscalls **ret);
+void xv_syscalls_free(struct xv_syscalls *c);
+/* Name of @nr, or NULL (no name, or out of memory). Borrowed: lives as long as @c. */
+const char *xv_syscalls_name(struct xv_syscalls *c, int64_t nr);
+
+/* Per CPU: a hypercall seen and its kvm_entry not yet. */
+struct xv_hc_state {
+	uint64_t nr;
+	bool pending;
+};
+
+/* One system of the view. */
+struct xv_system {
+	struct tep_handle *tep;
+	char *host;
+	uint32_t host_len;
+	bool swap;     /* recorded with the other byte order */
+	bool ts_is_ns; /* the trace clock counts nanoseconds */
+	bool raw;
+	struct xv_ref type; /* common_type */
+	struct xv_ref pid;  /* common_pid */
+	const struct xv_evinfo **events; /* by id: NULL not looked up yet */
+	unsigned n_events;
+	struct xv_hc_state *hc; /* by CPU */
+	unsigned n_hc;
+	struct xv_syscalls *syscalls;
+};
+
+int xv_system_new(struct tep_handle *tep, const char *host, const char *arch, const char *clock,
+		  bool raw, struct xv_system **ret);
+void xv_system_free(struct xv_system *s);
+
+/* Marks an event id the formats do not know, so that it is looked up once. */
+extern const struct xv_evinfo xv_no_event;
+
+/* Resolves event @id (< n_events) into s->events[id]. Returns 0 or a negative errno. */
+int xv_system_resolve(struct xv_system *s, uint64_t id);
+
+/*
+ * The info of the event of record @data: 1 and *ret, 0 for an unknown id or
+ * a record too short to hold one, negative errno. Resolves on first use.
+ */
+static inline int xv_system_lookup(struct xv_system *s, const uint8_t *data, uint32_t size,
+				   const struct xv_evinfo **ret)
+{
+	uint64_t id;
+	int r;
+
+	if (!xv_ref_u64(&s->type, data, size, s->swap, &id) || id >= s->n_events)
+		return 0;
+	if (__builtin_expect(!s->events[id], 0)) {
+		r = xv_system_resolve(s, id);
+		if (r < 0)
+			return r;
+	}
+	if (s->events[id] == &xv_no_event)
+		return 0;
+	*ret = s->events[id];
+	return 1;
+}
+
+#define XV_MAX_CPUS 65536u
+
+/*
+ * The hypercall state of @cpu (grown on demand). NULL when out of memory or
+ * @cpu >= XV_MAX_CPUS: the derived KVM_HOST_HC_EXIT is then not shown.
+ */
+struct xv_hc_state *xv_system_hc(struct xv_system *s, uint32_t cpu);
+
+/* What one output line says after the common columns. */
+enum xv_part_type {
+	XV_PART_DEC,      /* u: decimal */
+	XV_PART_SDEC,     /* u: signed decimal */
+	XV_PART_HEX,      /* u: 0x hex */
+	XV_PART_STR,      /* p, len: trusted text */
+	XV_PART_ESC,      /* p, len: untrusted bytes, escaped, up to a NUL */
+	XV_PART_HEXBYTES, /* p, len: bytes in hex */
+	XV_PART_UNKNOWN,  /* "?": the field lies outside the record */
+};
+
+struct xv_part {
+	uint8_t type;
+	uint32_t len;
+	const char *key; /* written as key=value when not NULL */
+	union {
+		uint64_t u;
+		const void *p;
+	};
+};
+
+#define XV_ITEM_PARTS 4
+#define XV_ITEMS_MAX 2
+#define XV_GS_PAYLOAD 24
+
+struct xv_item {
+	const char *event;
+	uint32_t event_len;
+	unsigned n_parts;
+	struct xv_part part[XV_ITEM_PARTS];
+	uint8_t payload[XV_GS_PAYLOAD]; /* guest-services bytes from a1..a3 */
+};
+
+/*
+ * The display items of one record (up to XV_ITEMS_MAX: a derived
+ * KVM_HOST_HC_EXIT before a kvm_entry, a KVMRT_GS_*_HOST after a hypercall).
+ * @e is NULL for an unknown event id. Returns the count (0: hidden) or a
+ * negative errno.
+ */
+int xv_text_items(struct xv_system *s, const struct xv_evinfo *e, const struct xt_event *ev,
+		  bool raw, struct xv_item *items);
+
+/* Writes "[part part ...]". */
+void xv_item_write_arg(struct xv_out *o, const struct xv_item *it);
+
+#endif

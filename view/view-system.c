@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * view-system.c - one system of a view: its event table indexed by event
+ * id (each entry resolved on first use), its per-CPU hypercall state and
+ * its syscall names.
+ */
+#include "view-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <traceevent/event-parse.h>
+
+#include "cleanup.h"
+
+const struct xv_evinfo xv_no_event;
+
+/* Clocks whose raw timestamps are counts, not nanoseconds. */
+static bool clock_counts_ns(const char *clock)
+{
+	return !clock || (strcmp(clock, "x86-tsc") != 0 && strcmp(clock, "counter") != 0);
+}
+
+void xv_system_free(struct xv_system *s)
+{
+	unsigned i;
+
+	if (!s)
+		return;
+	for (i = 0; s->events && i < s->n_events; i++)
+		if (s->events[i] != &xv_no_event)
+			xv_evinfo_free((struct xv_evinfo *)s->events[i]);
+	free(s->events);
+	free(s->hc);
+	xv_syscalls_free(s->syscalls);
+	free(s->host);
+	free(s);
+}
+
+DEFINE_POINTER_CLEANUP(struct xv_system, xv_system_free)
+
+/* common_type and common_pid, from any event (they are the same in all). */
+static int common_refs(struct xv_system *s, struct tep_event **events)
+{
+	int r;
+
+	if (!events || !events[0]) {
+		/* No formats: every record is an unknown event. */
+		s->type = (struct xv_ref){ .off = 0, .size = 2, .flags = XV_REF_PRESENT };
+		return 0;
+	}
+	r = xv_ref_init(tep_find_common_field(events[0], "common_type"), &s->type);
+	if (r < 0)
+		return r;
+	return xv_ref_init(tep_find_common_field(events[0], "common_pid"), &s->pid);
+}
+
+/*
+ * The host column: the name the recording gave itself (untrusted), with
+ * control bytes, spaces and backslashes escaped so that it stays one column.
+ */
+static char *host_column(const char *host)
+{
+	const unsigned char *p = (const unsigned char *)(host && *host ? host : "?");
+	char *out = malloc(strlen((const char *)p) * 4 + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (; *p; p++)
+		w += xv_escape_byte(w, *p, true);
+	*w = '\0';
+	return out;
+}
+
+int xv_system_new(struct tep_handle *tep, const char *host, const char *arch, const char *clock,
+		  bool raw, struct xv_system **ret)
+{
+	_cleanup_(xv_system_freep) struct xv_system *s = calloc(1, sizeof(*s));
+	struct tep_event **events;
+	unsigned n;
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	s->tep = tep;
+	s->host = host_column(host);
+	if (!s->host)
+		return -ENOMEM;
+	s->host_len = (uint32_t)strlen(s->host);
+	s->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	s->ts_is_ns = clock_counts_ns(clock);
+	s->raw = raw;
+	r = xv_syscalls_new(arch, &s->syscalls);
+	if (r < 0)
+		return r;
+
+	events = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	r = common_refs(s, events);
+	if (r < 0)
+		return r;
+	for (n = 0; events && events[n]; n++)
+		;
+	/* Sorted by id: the last one bounds the table. */
+	s->n_events = n ? (unsigned)events[n - 1]->id + 1 : 0;
+	if (s->n_events > UINT16_MAX + 1u)
+		s->n_events = UINT16_MAX + 1u;
+	s->events = calloc(s->n_events ? s->n_events : 1, sizeof(*s->events));
+	if (!s->events)
+		return -ENOMEM;
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+int xv_system_resolve(struct xv_system *s, uint64_t id)
+{
+	struct tep_event *event = tep_find_event(s->tep, (int)id);
+	struct xv_evinfo *e;
+	int r;
+
+	if (!event) {
+		s->events[id] = &xv_no_event;
+		return 0;
+	}
+	r = xv_evinfo_new(event, s->raw, &e);
+	if (r < 0)
+		return r;
+	s->events[id] = e;
+	return 0;
+}
+
+struct xv_hc_state *xv_system_hc(struct xv_system *s, uint32_t cpu)
+{
+	if (cpu >= s->n_hc) {
+		unsigned n = cpu < 64 ? 64 : cpu + 1;
+		struct xv_hc_state *hc;
+
+		if (cpu >= XV_MAX_CPUS)
+			return NULL;
+		hc = realloc(s->hc, n * sizeof(*hc));
+		if (!hc)
+			return NULL;
+		memset(hc + s->n_hc, 0, (n - s->n_hc) * sizeof(*hc));
+		s->hc = hc;
+		s->n_hc = n;
+	}
+	return &s->hc[cpu];
+}
