@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xtrace-view on the committed host + vm1 fixtures: the first 200 lines
+ * must equal fixtures/golden/view-host-vm1.txt (regenerate with
+ * `build/view/xtrace-view fixtures/dumps/host fixtures/dumps/vm1 | head -n 200`
+ * after checking the difference by eye).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "test-exec.h"
+
+static char *read_text(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *buf = calloc(1, 1 << 20);
+	size_t n;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Length of the first @lines lines of @text. */
+static size_t prefix_lines(const char *text, unsigned lines)
+{
+	const char *p = text;
+
+	while (lines-- && (p = strchr(p, '\n')))
+		p++;
+	return p ? (size_t)(p - text) : strlen(text);
+}
+
+static void first_200_lines_match_the_golden_file(void **state)
+{
+	_cleanup_free_ char *host = test_source_path("fixtures/dumps/host");
+	_cleanup_free_ char *vm1 = test_source_path("fixtures/dumps/vm1");
+	_cleanup_free_ char *golden_path = test_source_path("fixtures/golden/view-host-vm1.txt");
+	_cleanup_free_ char *golden = read_text(golden_path);
+	char *argv[] = { "view/xtrace-view", host, vm1, NULL };
+	struct test_output o;
+	size_t len;
+
+	assert_int_equal(test_exec(argv, &o), 0);
+	assert_int_equal(o.status, 0);
+	len = prefix_lines(o.out, 200);
+	assert_int_equal(len, strlen(golden));
+	assert_memory_equal(o.out, golden, len);
+	/* Both systems are there, interleaved, and every event was printed. */
+	assert_non_null(strstr(golden, " vm1 "));
+	assert_non_null(strstr(golden, " host "));
+	unsigned lines = 0;
+
+	for (const char *p = o.out; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_true(lines > 10200);
+	/* Lost events on host CPU 1 show in the stream where they happened. */
+	assert_non_null(strstr(o.out, " host 1 LOST_EVENTS [12]"));
+	test_output_free(&o);
+}
+
+static void missing_directory_is_named_in_one_line(void **state)
+{
+	char *argv[] = { "view/xtrace-view", "/nonexistent/xtrace-dir", NULL };
+	struct test_output o;
+
+	assert_int_equal(test_exec(argv, &o), 0);
+	assert_int_equal(o.status, 1);
+	assert_non_null(strstr(o.err, "/nonexistent/xtrace-dir"));
+	assert_ptr_equal(strchr(o.err, '\n'), o.err + strlen(o.err) - 1);
+	assert_int_equal(o.out_len, 0);
+	test_output_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_200_lines_match_the_golden_file),
+		cmocka_unit_test(missing_directory_is_named_in_one_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
