@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "meta.h"
+#include "dump-private.h"
 #include "xt-merged.h"
 
 struct xt_source {
@@ -82,32 +82,16 @@ static int add_stream(struct xt_source *s, struct xt_stream *st)
 	return 0;
 }
 
-static const char *open_failure(int r)
-{
-	switch (r) {
-	case -ENOENT:
-		return "not an xtrace dump or merged directory (no " XT_META_FILE ")";
-	case -EPROTONOSUPPORT:
-		return "written by a newer xtrace format version: upgrade kvmrt";
-	case -EBADMSG:
-		return "metadata or event formats are malformed";
-	default:
-		return strerror(-r);
-	}
-}
-
 static int open_dump(struct xt_source *s, const char *path, xt_diag_fn diag, void *userdata,
 		     char *why, size_t why_len)
 {
 	struct xt_dump *d;
 	const char *reason;
 	uint32_t system = s->nr_systems;
-	int r = xt_dump_open(path, &d);
+	int r = xt_dump_open_why(path, why, why_len, &d);
 
-	if (r < 0) {
-		set_why(why, why_len, "%s: %s", path, open_failure(r));
+	if (r < 0)
 		return r;
-	}
 	r = add_system(s, d);
 	if (r < 0)
 		return r;
@@ -166,11 +150,9 @@ static int open_merged(struct xt_source *s, const char *path, xt_diag_fn diag, v
 
 		if (asprintf(&sys_path, "%s/systems/%llu", path, (unsigned long long)i) < 0)
 			return -ENOMEM;
-		r = xt_dump_open(sys_path, &d);
-		if (r < 0) {
-			set_why(why, why_len, "%s: %s", sys_path, open_failure(r));
+		r = xt_dump_open_why(sys_path, why, why_len, &d);
+		if (r < 0)
 			return r;
-		}
 		r = add_system(s, d);
 		if (r < 0)
 			return r;

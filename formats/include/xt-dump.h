@@ -96,6 +96,13 @@ enum {
  */
 int xt_dump_writer_create(const char *dir, unsigned flags, struct xt_dump_writer **ret);
 
+/*
+ * Sets the raw bytes buffered per frame (default 1 MiB, at most
+ * XT_FRAME_MAX_RAW) and the zstd level (default 3) of the CPU files
+ * created after this call. Returns 0 or -EINVAL.
+ */
+int xt_dump_writer_set_compression(struct xt_dump_writer *w, size_t frame_bytes, int level);
+
 /* Sets metadata @key to a printf-formatted value (replacing an earlier one). */
 int xt_dump_writer_set(struct xt_dump_writer *w, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

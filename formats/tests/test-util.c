@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test-util.c - helpers the libxtrace tests share. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "test-util.h"
+
+char *test_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *path;
+
+	if (!base || !*base)
+		base = "/tmp";
+	assert_true(asprintf(&path, "%s/xtrace-test-XXXXXX", base) > 0);
+	assert_non_null(mkdtemp(path));
+	return path;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+void test_rmtree(const char *path)
+{
+	if (path)
+		nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *test_path(const char *dir, const char *name)
+{
+	char *path;
+
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	return path;
+}
+
+void test_write(const char *path, const void *data, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+}
+
+void *test_read(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "re");
+	char *data;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len >= 0);
+	rewind(f);
+	data = malloc((size_t)len + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)len, f), (size_t)len);
+	data[len] = '\0';
+	fclose(f);
+	*ret_len = (size_t)len;
+	return data;
+}
+
+void test_diag_collect(const struct xt_diag *d, void *userdata)
+{
+	struct test_diags *c = userdata;
+
+	assert_non_null(d->path);
+	assert_non_null(d->detail);
+	if (c->n >= TEST_MAX_DIAGS)
+		return;
+	c->d[c->n].kind = d->kind;
+	c->d[c->n].cpu = d->cpu;
+	c->d[c->n].offset = d->offset;
+	c->d[c->n].count = d->count;
+	c->n++;
+}
+
+unsigned test_diag_count(const struct test_diags *c, enum xt_diag_kind kind)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->n; i++)
+		n += c->d[i].kind == kind;
+	return n;
+}
+
+void test_copy_format(struct xt_dump_writer *w, const char *relpath)
+{
+	const char *root = getenv("KVMRT_SOURCE_ROOT");
+	_cleanup_free_ char *src = NULL, *dst = NULL;
+
+	assert_non_null(root);
+	assert_true(asprintf(&src, "%s/fixtures/formats/%s", root, relpath) > 0);
+	assert_true(asprintf(&dst, "events/%s", relpath) > 0);
+	assert_int_equal(xt_dump_writer_copy_file(w, dst, src), 0);
+}
+
+void test_fill(void *buf, size_t len, uint32_t seed)
+{
+	uint8_t *p = buf;
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (uint8_t)x;
+	}
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-util.h - helpers the libxtrace tests share: scratch directories,
+ * whole files, collected diagnostics, fixture event formats.
+ */
+#ifndef XT_TEST_UTIL_H
+#define XT_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xtrace.h"
+
+/* A new empty directory under $TMPDIR (or /tmp). Free the string with free(). */
+char *test_tmpdir(void);
+
+/* Removes @path and everything below it. */
+void test_rmtree(const char *path);
+
+/* "@dir/@name", must be freed with free(). */
+char *test_path(const char *dir, const char *name);
+
+/* Writes / reads a whole file, failing the test on error. Read data must be freed. */
+void test_write(const char *path, const void *data, size_t len);
+void *test_read(const char *path, size_t *ret_len);
+
+/* Diagnostics collected by test_diag_collect (pass a struct test_diags * as userdata). */
+#define TEST_MAX_DIAGS 64
+struct test_diags {
+	unsigned n;
+	struct {
+		enum xt_diag_kind kind;
+		uint32_t cpu;
+		uint64_t offset;
+		uint64_t count;
+	} d[TEST_MAX_DIAGS];
+};
+void test_diag_collect(const struct xt_diag *d, void *userdata);
+
+/* Number of diagnostics of @kind in @c. */
+unsigned test_diag_count(const struct test_diags *c, enum xt_diag_kind kind);
+
+/* Copies fixtures/formats/@relpath of the source tree into the dump as events/@relpath. */
+void test_copy_format(struct xt_dump_writer *w, const char *relpath);
+
+/* Pseudo-random bytes from @seed (same seed, same bytes). */
+void test_fill(void *buf, size_t len, uint32_t seed);
+
+#endif
