@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "dump-private.h"
 #include "fileio.h"
+#include "format-check.h"
 
 #define MAX_HEADER_PAGE (64u << 10)
 #define MAX_FORMAT (1u << 20)
@@ -164,6 +165,12 @@ static int parse_format(struct xt_dump *d, struct open_ctx *c, const char *syste
 	if (r < 0)
 		return r == -ENOENT || r == -EFBIG ? -EBADMSG : r;
 
+	char reason[128];
+
+	if (xt_event_format_check(buf, len, reason, sizeof(reason)) < 0) {
+		xt_why(c->why, c->why_len, "%s: %s", relpath, reason);
+		return -EBADMSG;
+	}
 	e = tep_parse_format(d->tep, &ev, buf, len, system);
 	if (e != 0 || !format_usable(ev)) {
 		xt_why(c->why, c->why_len, "%s: not a valid event format", relpath);

@@ -511,6 +511,34 @@ static void test_corrupt_formats(void **state)
 	expect_open_fails(f->dir, -EBADMSG, "header_page");
 }
 
+/*
+ * Format texts that crash libtraceevent's own parser (found by fuzzing the
+ * recorder's format reader) must be refused before it sees them.
+ */
+static void test_hostile_format_text(void **state)
+{
+	static const char *const hostile[] = {
+		/* a non-ASCII byte as an array size: libtraceevent strcmp()s NULL */
+		"name: print\nID: 5\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+		"\tfield:char buf[\xc0];\toffset:16;\tsize:0;\tsigned:0;\n\n"
+		"print fmt: \"%s\", REC->buf\n",
+		/* unbalanced bracket, control byte, a field line missing its offset */
+		"name: print\nID: 5\nformat:\n\tfield:char buf[;\toffset:16;\tsize:0;\tsigned:0;\n",
+		"name: print\nID: 5\nformat:\n\tfield:char \x01buf;\toffset:16;\tsize:1;\tsigned:0;\n",
+		"name: print\nID: 5\nformat:\n\tfield:char buf;\tsize:1;\tsigned:0;\n",
+		"name: pr int\nID: 5\nformat:\n",
+		"name: print\nID: 5\nformat:\n\tfield:int x;\toffset:99999999999;\tsize:4;\tsigned:1;\n",
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		write_dump(f->dir, XT_DUMP_FORCE);
+		damage(f->dir, "events/sched/sched_switch/format", hostile[i]);
+		expect_open_fails(f->dir, -EBADMSG, "events/sched/sched_switch/format");
+	}
+}
+
 static void test_corrupt_tables(void **state)
 {
 	struct fixture *f = *state;
@@ -559,6 +587,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_formats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_format_text, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
