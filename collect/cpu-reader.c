@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cpu-reader.c - one thread per CPU moving whole ring-buffer pages from
+ * per_cpu/cpuN/trace_pipe_raw into that CPU's frame writer.
+ *
+ * Full pages are spliced into a pipe (no copy through a temporary file) and
+ * the pipe is read in large chunks; where splice is refused the reader falls
+ * back to read(). The thread sleeps in poll() until the kernel's
+ * buffer_percent says the buffer is worth reading, or until it is told to
+ * stop: then it drains the buffer to empty, partial last page included (only
+ * read() hands those out), and flushes the writer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "xcollect.h"
+
+#define PIPE_BYTES (1u << 20)
+#define IDLE_MS 100 /* after a wake-up with no full page yet */
+#define BATCH_DIVISOR 16 /* keep splicing while chunks of 1/16 of the pipe come */
+
+struct xc_cpu_reader {
+	struct xc_cpu_reader_config cfg;
+	pthread_t thread;
+	int pipe_r, pipe_w; /* -1 when reading with read() */
+	unsigned char *buf;
+	size_t buf_size; /* a whole number of pages */
+	size_t buf_len;
+	struct xc_cpu_reader_result result;
+};
+
+static int take_page(struct xc_cpu_reader *r, void *page)
+{
+	struct xc_page_info info;
+	int ret;
+
+	ret = xc_page_scan(r->cfg.scanner, page, &info);
+	if (ret < 0)
+		return ret;
+	if (info.data_len == 0 && !info.missed)
+		return 0;
+	r->result.pages++;
+	r->result.events += info.events;
+	return xt_frame_writer_append(r->cfg.writer, page, r->cfg.page_size, info.first_ts,
+				      info.last_ts);
+}
+
+/* Hands every whole page in buf to the writer, keeping a partial one. */
+static int take_pages(struct xc_cpu_reader *r)
+{
+	size_t page = r->cfg.page_size, off = 0;
+	int ret = 0;
+
+	while (ret >= 0 && r->buf_len - off >= page) {
+		ret = take_page(r, r->buf + off);
+		off += page;
+	}
+	memmove(r->buf, r->buf + off, r->buf_len - off);
+	r->buf_len -= off;
+	return ret;
+}
+
+/* Reads @n bytes just spliced into the pipe. */
+static int empty_pipe(struct xc_cpu_reader *r, size_t n)
+{
+	while (n > 0) {
+		ssize_t got = read(r->pipe_r, r->buf + r->buf_len, r->buf_size - r->buf_len);
+		int ret;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got < 0 ? -errno : -EIO;
+		r->buf_len += got;
+		n -= (size_t)got < n ? (size_t)got : n;
+		ret = take_pages(r);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void use_read(struct xc_cpu_reader *r)
+{
+	close(r->pipe_r);
+	close(r->pipe_w);
+	r->pipe_r = r->pipe_w = -1;
+}
+
+/*
+ * Splices the full pages there are. Unless @drain, stops once a splice brings
+ * little: the buffer is about empty, and pages the writer fills meanwhile are
+ * taken at the next wake-up in large chunks rather than one by one (while
+ * the writer outpaces us, the chunks stay large and we keep going).
+ * Returns the bytes moved or a negative errno.
+ */
+static ssize_t splice_pages(struct xc_cpu_reader *r, bool drain)
+{
+	ssize_t total = 0;
+
+	while (r->pipe_w >= 0) {
+		size_t want = r->buf_size - r->buf_len;
+		ssize_t n = splice(r->cfg.raw_fd, NULL, r->pipe_w, NULL, want,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		int ret;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0 && total == 0 && (errno == EINVAL || errno == ENOSYS)) {
+			use_read(r);
+			break;
+		}
+		if (n <= 0)
+			return n < 0 ? -errno : total;
+		ret = empty_pipe(r, n);
+		if (ret < 0)
+			return ret;
+		total += n;
+		if (!drain && (size_t)n < want / BATCH_DIVISOR)
+			break;
+	}
+	return total;
+}
+
+/*
+ * Reads pages with read(): whole ones, and when draining the partial last one
+ * too. Unless @drain, reads at most a chunk before going back to poll().
+ */
+static ssize_t read_pages(struct xc_cpu_reader *r, bool drain)
+{
+	size_t page = r->cfg.page_size;
+	ssize_t total = 0;
+
+	while (drain || (size_t)total < r->buf_size) {
+		ssize_t n = read(r->cfg.raw_fd, r->buf, page);
+		int ret;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if ((n < 0 && errno == EAGAIN) || n == 0)
+			return total;
+		if (n < 0)
+			return -errno;
+		memset(r->buf + n, 0, page - n);
+		r->buf_len = page;
+		ret = take_pages(r);
+		if (ret < 0)
+			return ret;
+		total += n;
+	}
+	return total;
+}
+
+static ssize_t move_pages(struct xc_cpu_reader *r)
+{
+	ssize_t n = splice_pages(r, false);
+
+	if (n >= 0 && r->pipe_w < 0)
+		n = read_pages(r, false);
+	return n;
+}
+
+/* Sleeps until there is data to move (1), the reader must stop (0), or an error. */
+static int wait_data(struct xc_cpu_reader *r, bool idle)
+{
+	struct pollfd fds[2] = {
+		{ .fd = r->cfg.stop_fd, .events = POLLIN },
+		{ .fd = r->cfg.raw_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		/* After a wake-up that found no full page, only sleep a little. */
+		int n = poll(fds, idle ? 1 : 2, idle ? IDLE_MS : -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (fds[0].revents)
+			return 0;
+		if (idle || fds[1].revents & POLLIN)
+			return 1;
+		if (fds[1].revents & (POLLERR | POLLNVAL))
+			return -EIO;
+	}
+}
+
+static int run(struct xc_cpu_reader *r)
+{
+	bool idle = false;
+	ssize_t n;
+	int ret;
+
+	while ((ret = wait_data(r, idle)) > 0) {
+		n = move_pages(r);
+		if (n < 0)
+			return n;
+		/* Alternate so that a kernel waking us early costs 10 wake-ups a second at most. */
+		idle = !idle && n == 0;
+	}
+	if (ret < 0)
+		return ret;
+	/* Told to stop: tracing is off, so what is left is all there will be. */
+	n = splice_pages(r, true);
+	if (n >= 0)
+		n = read_pages(r, true);
+	if (n < 0)
+		return n;
+	return xt_frame_writer_flush(r->cfg.writer);
+}
+
+static void *reader_main(void *arg)
+{
+	struct xc_cpu_reader *r = arg;
+
+	r->result.error = run(r);
+	return NULL;
+}
+
+static void reader_free(struct xc_cpu_reader *r)
+{
+	if (r->cfg.raw_fd >= 0)
+		close(r->cfg.raw_fd);
+	if (r->pipe_r >= 0)
+		use_read(r);
+	xc_page_scanner_free(r->cfg.scanner);
+	free(r->buf);
+	free(r);
+}
+
+/* A pipe as large as allowed, or none (read() then). */
+static void open_pipe(struct xc_cpu_reader *r)
+{
+	int fds[2], size;
+
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+		return;
+	r->pipe_r = fds[0];
+	r->pipe_w = fds[1];
+	for (size = PIPE_BYTES; size > 65536; size /= 2)
+		if (fcntl(r->pipe_w, F_SETPIPE_SZ, size) >= 0)
+			break;
+	size = fcntl(r->pipe_w, F_GETPIPE_SZ);
+	if (size > 0 && (size_t)size >= r->cfg.page_size)
+		r->buf_size = size - size % r->cfg.page_size;
+	else
+		use_read(r);
+}
+
+int xc_cpu_reader_start(const struct xc_cpu_reader_config *cfg, struct xc_cpu_reader **ret)
+{
+	struct xc_cpu_reader *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r) {
+		close(cfg->raw_fd);
+		xc_page_scanner_free(cfg->scanner);
+		return -ENOMEM;
+	}
+	r->cfg = *cfg;
+	r->pipe_r = r->pipe_w = -1;
+	r->buf_size = cfg->page_size;
+	open_pipe(r);
+	r->buf = malloc(r->buf_size);
+	if (!r->buf) {
+		reader_free(r);
+		return -ENOMEM;
+	}
+	err = pthread_create(&r->thread, NULL, reader_main, r);
+	if (err) {
+		reader_free(r);
+		return -err;
+	}
+	*ret = r;
+	return 0;
+}
+
+void xc_cpu_reader_join(struct xc_cpu_reader *r, struct xc_cpu_reader_result *ret)
+{
+	pthread_join(r->thread, NULL);
+	*ret = r->result;
+	reader_free(r);
+}

@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * recorder.c - one recording from start to end: the tracefs session, the
+ * per-CPU readers and the dump they fill, with the clock anchors that place
+ * it on time of day.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "xcollect.h"
+
+#define FORMAT_FILE_MAX (1u << 20)
+#define CPU_LIST_MAX 4096
+
+struct xc_recorder {
+	struct xc_record_config cfg;
+	struct xc_session *session;
+	struct xt_dump_writer *writer;
+	struct xc_event_set events;
+	struct xc_event_set missing;
+	struct xc_trace_format fmt;
+	char *output;
+	const char *trace_clock;
+	clockid_t posix_clock; /* exact pairs when has_posix_clock */
+	bool has_posix_clock;
+	bool mounted;
+	unsigned stale_removed;
+	pid_t anchor_tid; /* the thread writing anchor markers */
+
+	unsigned nr_cpus; /* CPUs the instance has (per_cpu/cpuN) */
+	struct xc_cpu_reader **readers; /* nr_cpus entries, NULL for CPUs not recorded */
+	bool *recorded;                 /* nr_cpus entries: a reader was started */
+	uint64_t *lost;
+	int stop_fd;
+	bool tracing;
+
+	pthread_mutex_t anchor_lock; /* readers add anchors from their threads */
+	struct xc_record_summary summary;
+};
+
+static int explain(char *why, size_t why_len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(char *why, size_t why_len, int err, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Writes a self-explaining one-line reason to @why and returns @err. */
+static int explain(char *why, size_t why_len, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_len, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Writes "WHAT: strerror(err)[; FIX]" to @why and returns @err. */
+static int fail(char *why, size_t why_len, int err, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_len, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	snprintf(why + n, why_len - n, ": %s%s%s", strerror(-err), fix ? "; " : "", fix ? fix : "");
+	return err;
+}
+
+/* Reads a small file whole (tracefs files have no size to trust). */
+static int read_small_file(const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	buf = malloc(FORMAT_FILE_MAX);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, FORMAT_FILE_MAX - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += n;
+		if (len == FORMAT_FILE_MAX)
+			return -EFBIG;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static int load_trace_format(struct xc_recorder *rec)
+{
+	const char *dir = XC_TRACEFS_PATH;
+	_cleanup_free_ char *page_path = NULL, *print_path = NULL, *page = NULL, *print = NULL;
+	size_t page_len, print_len, subbuf;
+	int r;
+
+	if (asprintf(&page_path, "%s/events/header_page", dir) < 0 ||
+	    asprintf(&print_path, "%s/events/ftrace/print/format", dir) < 0)
+		return -ENOMEM;
+	r = read_small_file(page_path, &page, &page_len);
+	if (r >= 0)
+		r = read_small_file(print_path, &print, &print_len);
+	if (r >= 0)
+		r = xc_trace_format_parse(page, page_len, print, print_len, &rec->fmt);
+	if (r < 0)
+		return r;
+	/* The instance's own sub-buffer size wins over the default one in header_page. */
+	if (xc_session_subbuf_size(rec->session, &subbuf) >= 0)
+		rec->fmt.page_size = subbuf;
+	return 0;
+}
+
+static int select_events(struct xc_recorder *rec, char *why, size_t why_len)
+{
+	const char *events_dir = XC_TRACEFS_PATH "/events";
+	int r;
+
+	r = xc_event_set_add_defaults(&rec->events, events_dir, &rec->missing);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s: cannot list events", events_dir);
+	for (unsigned i = 0; i < rec->cfg.nr_specs; i++) {
+		const char *spec = rec->cfg.specs[i];
+
+		r = xc_event_set_add_spec(&rec->events, events_dir, spec);
+		if (r == -ENOENT)
+			return explain(why, why_len, r,
+				       "-e %s: no such event on this kernel; list them with 'cat "
+				       XC_TRACEFS_PATH "/available_events'", spec);
+		if (r == -EPERM)
+			return explain(why, why_len, r,
+				       "-e %s: ftrace events cannot be selected; markers "
+				       "(ftrace:print) are always recorded", spec);
+		if (r < 0)
+			return fail(why, why_len, r, NULL, "-e %s", spec);
+	}
+	return 0;
+}
+
+/* Picks and sets the trace clock; TOD falls back to mono (anchored) without tai. */
+static int setup_clock(struct xc_recorder *rec, int64_t *ret_tai_offset, char *why,
+		       size_t why_len)
+{
+	enum xc_clock clock = rec->cfg.clock;
+	int r;
+
+	if (clock == XC_CLOCK_TOD && !xc_session_has_clock(rec->session, "tai"))
+		clock = XC_CLOCK_MONO;
+	rec->trace_clock = xc_clock_trace_name(clock);
+	r = xc_session_set_clock(rec->session, rec->trace_clock);
+	if (r == -EINVAL)
+		return explain(why, why_len, r,
+			       "trace clock '%s' is not offered by this kernel; choose another -t "
+			       "(see " XC_TRACEFS_PATH "/trace_clock)", rec->trace_clock);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/trace_clock: cannot select '%s'",
+			    xc_session_dir(rec->session), rec->trace_clock);
+	rec->has_posix_clock = xc_clock_posix_id(clock, &rec->posix_clock) >= 0;
+	*ret_tai_offset = 0;
+	if (clock == XC_CLOCK_TOD) {
+		r = xc_tai_offset_ns(ret_tai_offset);
+		if (r < 0)
+			return fail(why, why_len, r, "try -t mono", "adjtimex: cannot read the TAI offset");
+	}
+	return 0;
+}
+
+static int setup_session(struct xc_recorder *rec, int64_t *ret_tai_offset, char *why,
+			 size_t why_len)
+{
+	const char *dir;
+	int r;
+
+	r = xc_session_create(rec->cfg.session, &rec->session);
+	if (r < 0)
+		return fail(why, why_len, r, "run as root",
+			    "%s/instances: cannot create instance " XC_INSTANCE_PREFIX "%d",
+			    XC_TRACEFS_PATH, (int)rec->cfg.session);
+	dir = xc_session_dir(rec->session);
+	r = setup_clock(rec, ret_tai_offset, why, why_len);
+	if (r < 0)
+		return r;
+	/* Markers written to the top-level trace_marker are copied into the instance. */
+	r = xc_session_set_option(rec->session, "copy_trace_marker", true);
+	if (r < 0 && r != -EOPNOTSUPP)
+		return fail(why, why_len, r, NULL, "%s/options/copy_trace_marker", dir);
+	/* saved_tgids is filled only while some instance records tgids. */
+	xc_session_set_option(rec->session, "record-tgid", true);
+	if (rec->cfg.buffer_kb) {
+		r = xc_session_set_buffer_kb(rec->session, rec->cfg.buffer_kb);
+		if (r < 0)
+			return fail(why, why_len, r, "try a smaller -b",
+				    "%s/buffer_size_kb: cannot set %" PRIu64 " KiB", dir,
+				    rec->cfg.buffer_kb);
+	}
+	r = xc_session_enable(rec->session, &rec->events);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/events: cannot enable the events", dir);
+	r = load_trace_format(rec);
+	if (r < 0)
+		return fail(why, why_len, r, NULL,
+			    "%s/events/header_page or ftrace/print/format: unreadable or not "
+			    "understood", XC_TRACEFS_PATH);
+	return 0;
+}
+
+static int write_start_meta(struct xc_recorder *rec, int64_t tai_offset)
+{
+	struct xt_dump_writer *w = rec->writer;
+	_cleanup_free_ char *events = xc_event_set_join(&rec->events);
+	int r;
+
+	if (!events)
+		return -ENOMEM;
+	r = xc_dump_set_system_meta(w);
+	if (r >= 0)
+		r = xt_dump_writer_set(w, XT_META_PAGE_SIZE, "%zu", rec->fmt.page_size);
+	if (r >= 0)
+		r = xt_dump_writer_set(w, "long_size", "%u", rec->fmt.long_size);
+	if (r >= 0)
+		r = xt_dump_writer_set(w, XT_META_TRACE_CLOCK, "%s", rec->trace_clock);
+	if (r >= 0 && !strcmp(rec->trace_clock, "tai"))
+		r = xt_dump_writer_set(w, XT_META_TAI_OFFSET, "%" PRId64, tai_offset);
+	if (r >= 0)
+		r = xt_dump_writer_set(w, "mode", "stream");
+	if (r >= 0)
+		r = xt_dump_writer_set(w, "events", "%s", events);
+	if (r >= 0)
+		r = xt_dump_writer_set(w, XT_META_STATUS, "recording");
+	return r;
+}
+
+static int setup_dump(struct xc_recorder *rec, int64_t tai_offset, char *why, size_t why_len)
+{
+	const char *out = rec->cfg.output;
+	int r;
+
+	r = xt_dump_writer_create(out, rec->cfg.force ? XT_DUMP_FORCE : 0, &rec->writer);
+	if (r == -EEXIST)
+		return explain(why, why_len, r,
+			       "%s: not empty; choose another -o DIR, or add --force to replace "
+			       "the dump in it", out);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s: cannot create the dump directory", out);
+	rec->output = realpath(out, NULL);
+	if (!rec->output)
+		return fail(why, why_len, -errno, NULL, "%s", out);
+	r = xc_dump_copy_formats(rec->writer, XC_TRACEFS_PATH, &rec->events);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s: cannot copy the event formats", out);
+	r = write_start_meta(rec, tai_offset);
+	if (r >= 0)
+		r = xt_dump_writer_save_meta(rec->writer);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/" XT_META_FILE ": cannot write", out);
+	return 0;
+}
+
+int xc_recorder_new(const struct xc_record_config *cfg, struct xc_recorder **ret, char *why,
+		    size_t why_len)
+{
+	struct xc_recorder *rec;
+	int64_t tai_offset = 0;
+	int r;
+
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return explain(why, why_len, -ENOMEM, "out of memory");
+	rec->cfg = *cfg;
+	rec->stop_fd = -1;
+	rec->anchor_tid = gettid();
+	pthread_mutex_init(&rec->anchor_lock, NULL);
+
+	r = xc_tracefs_mount(&rec->mounted);
+	if (r < 0) {
+		fail(why, why_len, r, "mount tracefs or run as root",
+		     "%s: not mounted and mount failed", XC_TRACEFS_PATH);
+		goto fail;
+	}
+	r = xc_session_remove_stale();
+	rec->stale_removed = r > 0 ? r : 0;
+	r = select_events(rec, why, why_len);
+	if (r >= 0)
+		r = setup_session(rec, &tai_offset, why, why_len);
+	if (r >= 0)
+		r = setup_dump(rec, tai_offset, why, why_len);
+	if (r < 0)
+		goto fail;
+	*ret = rec;
+	return 0;
+fail:
+	xc_recorder_free(rec);
+	return r;
+}
+
+const struct xc_event_set *xc_recorder_missing(const struct xc_recorder *r)
+{
+	return &r->missing;
+}
+
+unsigned xc_recorder_stale_removed(const struct xc_recorder *r)
+{
+	return r->stale_removed;
+}
+
+bool xc_recorder_mounted(const struct xc_recorder *r)
+{
+	return r->mounted;
+}
+
+const char *xc_recorder_output(const struct xc_recorder *r)
+{
+	return r->output;
+}
+
+const char *xc_recorder_trace_clock(const struct xc_recorder *r)
+{
+	return r->trace_clock;
+}
+
+/* Called by the reader threads for every anchor marker they pass. */
+static int add_anchor(uint64_t trace_ts, uint64_t realtime_ns, void *userdata)
+{
+	struct xc_recorder *rec = userdata;
+	int r;
+
+	pthread_mutex_lock(&rec->anchor_lock);
+	r = xt_dump_writer_add_anchor(rec->writer, trace_ts, realtime_ns);
+	pthread_mutex_unlock(&rec->anchor_lock);
+	return r;
+}
+
+/* Anchors now: a marker for every clock, an exact pair where a POSIX clock matches. */
+static int write_anchors(struct xc_recorder *rec)
+{
+	char text[64];
+	uint64_t ts, realtime;
+	int r;
+
+	r = xc_anchor_format(text, sizeof(text), xc_now_ns(CLOCK_REALTIME));
+	if (r >= 0)
+		r = xc_session_mark(rec->session, text);
+	if (r < 0 || !rec->has_posix_clock)
+		return r;
+	r = xc_clock_pair(rec->posix_clock, &ts, &realtime);
+	if (r >= 0)
+		r = add_anchor(ts, realtime, rec);
+	return r;
+}
+
+static int start_reader(struct xc_recorder *rec, unsigned cpu)
+{
+	struct xc_cpu_reader_config cfg = {
+		.cpu = cpu,
+		.stop_fd = rec->stop_fd,
+		.page_size = rec->fmt.page_size,
+	};
+	int fd, r;
+
+	fd = xc_session_open_cpu(rec->session, cpu);
+	if (fd < 0)
+		return fd;
+	cfg.raw_fd = fd;
+	r = xt_dump_writer_cpu(rec->writer, cpu, &cfg.writer);
+	if (r >= 0)
+		r = xc_page_scanner_new(&rec->fmt, rec->anchor_tid, add_anchor, rec, &cfg.scanner);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return xc_cpu_reader_start(&cfg, &rec->readers[cpu]);
+}
+
+/* One reader per CPU that has a ring buffer; "cpus" lists them. */
+static int start_readers(struct xc_recorder *rec, char *why, size_t why_len)
+{
+	long conf = sysconf(_SC_NPROCESSORS_CONF);
+	char cpus[CPU_LIST_MAX];
+	int r;
+
+	rec->nr_cpus = conf > 0 && conf < 65536 ? conf : 1;
+	rec->readers = calloc(rec->nr_cpus, sizeof(*rec->readers));
+	rec->lost = calloc(rec->nr_cpus, sizeof(*rec->lost));
+	rec->recorded = calloc(rec->nr_cpus, sizeof(*rec->recorded));
+	if (!rec->readers || !rec->lost || !rec->recorded)
+		return explain(why, why_len, -ENOMEM, "out of memory");
+	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		r = start_reader(rec, cpu);
+		/* Offline or impossible CPUs have no buffer to read. */
+		if (r == -ENOENT || r == -ENODEV)
+			continue;
+		if (r < 0)
+			return fail(why, why_len, r, NULL, "%s/per_cpu/cpu%u: cannot start its reader",
+				    xc_session_dir(rec->session), cpu);
+		rec->recorded[cpu] = true;
+	}
+	r = xc_cpu_list_format(rec->recorded, rec->nr_cpus, cpus, sizeof(cpus));
+	if (r == 0)
+		return fail(why, why_len, -ENODEV, NULL, "%s/per_cpu: no CPU buffer can be read",
+			    xc_session_dir(rec->session));
+	if (r > 0)
+		r = xt_dump_writer_set(rec->writer, XT_META_CPUS, "%s", cpus);
+	if (r >= 0)
+		r = xt_dump_writer_save_meta(rec->writer);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/" XT_META_FILE ": cannot write", rec->output);
+	return 0;
+}
+
+int xc_recorder_start(struct xc_recorder *rec, char *why, size_t why_len)
+{
+	uint64_t start;
+	int r;
+
+	rec->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rec->stop_fd < 0)
+		return fail(why, why_len, -errno, NULL, "eventfd");
+	r = start_readers(rec, why, why_len);
+	if (r < 0)
+		return r;
+	r = xc_session_tracing(rec->session, true);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/tracing_on: cannot start tracing",
+			    xc_session_dir(rec->session));
+	rec->tracing = true;
+	start = xc_now_ns(CLOCK_REALTIME);
+	r = write_anchors(rec);
+	if (r >= 0)
+		r = xt_dump_writer_set(rec->writer, "start_tod", "%" PRIu64, start);
+	if (r >= 0)
+		r = xt_dump_writer_save_meta(rec->writer);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s: cannot write the first clock anchors",
+			    rec->output);
+	return 0;
+}
+
+int xc_recorder_tick(struct xc_recorder *rec)
+{
+	return rec->tracing ? write_anchors(rec) : 0;
+}
+
+/* Tells the readers to drain and end, and collects what they did. */
+static void join_readers(struct xc_recorder *rec)
+{
+	uint64_t one = 1;
+
+	if (!rec->readers)
+		return;
+	/* Writing 1 to an eventfd cannot fail: its counter is far from overflowing. */
+	if (rec->stop_fd >= 0) {
+		ssize_t n = write(rec->stop_fd, &one, sizeof(one));
+
+		(void)n;
+	}
+	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		struct xc_cpu_reader_result res;
+
+		if (!rec->readers[cpu])
+			continue;
+		xc_cpu_reader_join(rec->readers[cpu], &res);
+		rec->readers[cpu] = NULL;
+		rec->summary.events += res.events;
+		if (res.error < 0 && !rec->summary.reader_error) {
+			rec->summary.reader_error = res.error;
+			rec->summary.reader_error_cpu = cpu;
+		}
+	}
+}
+
+/* Per-CPU losses into the metadata, and the bytes each CPU file holds. */
+static int account_cpus(struct xc_recorder *rec)
+{
+	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		struct xt_frame_writer *fw;
+		struct xc_cpu_stats st;
+		char key[32];
+		int r;
+
+		if (!rec->recorded[cpu] || xc_session_cpu_stats(rec->session, cpu, &st) < 0)
+			continue;
+		rec->lost[cpu] = st.overrun + st.commit_overrun + st.dropped;
+		snprintf(key, sizeof(key), "cpu%u.overrun", cpu);
+		r = xt_dump_writer_set(rec->writer, key, "%" PRIu64, st.overrun);
+		snprintf(key, sizeof(key), "cpu%u.lost", cpu);
+		if (r >= 0)
+			r = xt_dump_writer_set(rec->writer, key, "%" PRIu64, rec->lost[cpu]);
+		if (r < 0)
+			return r;
+		if (xt_dump_writer_cpu(rec->writer, cpu, &fw) >= 0)
+			rec->summary.bytes += xt_frame_writer_bytes(fw);
+	}
+	return 0;
+}
+
+int xc_recorder_stop(struct xc_recorder *rec, struct xc_record_summary *ret, char *why,
+		     size_t why_len)
+{
+	uint64_t end;
+	int r = 0, anchors;
+
+	/* The last anchors must be recorded: write them before tracing stops. */
+	anchors = write_anchors(rec);
+	end = xc_now_ns(CLOCK_REALTIME);
+	if (rec->tracing && xc_session_tracing(rec->session, false) >= 0)
+		rec->tracing = false;
+	join_readers(rec);
+	r = account_cpus(rec);
+	/* Nothing more comes from the instance: remove it before anything else can fail. */
+	xc_session_destroy(rec->session);
+	rec->session = NULL;
+	rec->tracing = false;
+	if (r >= 0)
+		r = xc_dump_copy_tables(rec->writer, XC_TRACEFS_PATH);
+	if (r >= 0)
+		r = xt_dump_writer_set(rec->writer, "end_tod", "%" PRIu64, end);
+	if (r >= 0)
+		r = xt_dump_writer_close(rec->writer);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s: cannot complete the dump", rec->output);
+	if (anchors < 0)
+		return fail(why, why_len, anchors, NULL, "%s: cannot write the last clock anchors",
+			    rec->output);
+	rec->summary.nr_cpus = rec->nr_cpus;
+	rec->summary.lost = rec->lost;
+	*ret = rec->summary;
+	return 0;
+}
+
+void xc_recorder_free(struct xc_recorder *rec)
+{
+	if (!rec)
+		return;
+	if (rec->tracing && rec->session)
+		xc_session_tracing(rec->session, false);
+	join_readers(rec);
+	/* The readers' files are closed: the instance can go. */
+	xc_session_destroy(rec->session);
+	xt_dump_writer_free(rec->writer);
+	if (rec->stop_fd >= 0)
+		close(rec->stop_fd);
+	xc_event_set_done(&rec->events);
+	xc_event_set_done(&rec->missing);
+	pthread_mutex_destroy(&rec->anchor_lock);
+	free(rec->readers);
+	free(rec->recorded);
+	free(rec->lost);
+	free(rec->output);
+	free(rec);
+}
