@@ -69,6 +69,24 @@ static void first_200_lines_match_the_golden_file(void **state)
 	test_output_free(&o);
 }
 
+/* A real recording of a build machine (fixtures/dumps/real, made by xtrace-run). */
+static void real_recording_reads_cleanly(void **state)
+{
+	_cleanup_free_ char *real = test_source_path("fixtures/dumps/real");
+	char *argv[] = { "view/xtrace-view", real, NULL };
+	struct test_output o;
+
+	assert_int_equal(test_exec(argv, &o), 0);
+	assert_int_equal(o.status, 0);
+	assert_string_equal(o.err, "");
+	assert_true(o.out_len > 50000);
+	assert_non_null(strstr(o.out, " SYSCALL_ENTER [execve]"));
+	assert_non_null(strstr(o.out, " SCHED_SWITCH ["));
+	assert_non_null(strstr(o.out, " INTERRUPT_ENTER ["));
+	assert_null(strstr(o.out, "UNKNOWN_EVENT"));
+	test_output_free(&o);
+}
+
 static void missing_directory_is_named_in_one_line(void **state)
 {
 	char *argv[] = { "view/xtrace-view", "/nonexistent/xtrace-dir", NULL };
@@ -86,6 +104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_200_lines_match_the_golden_file),
+		cmocka_unit_test(real_recording_reads_cleanly),
 		cmocka_unit_test(missing_directory_is_named_in_one_line),
 	};
 
