@@ -18,6 +18,7 @@
 
 #include <traceevent/event-parse.h>
 
+#include "child-probe.h"
 #include "cleanup.h"
 #include "dump-private.h"
 #include "fileio.h"
@@ -40,7 +41,11 @@ struct xt_dump {
 	uint64_t *lost;    /* ncpus entries */
 	size_t page_size;
 	unsigned long_size;
+	char *warning; /* formats loaded without their print format, or NULL */
 };
+
+/* Formats whose print format crashed the parser in a probe child; at most this many. */
+#define MAX_UNSAFE_PRINT_FMTS 16
 
 /* What opening needs besides the dump itself. */
 struct open_ctx {
@@ -48,6 +53,9 @@ struct open_ctx {
 	char *why;
 	size_t why_len;
 	uint8_t *ids; /* bitmap of the event IDs met */
+	int progress_fd; /* in a probe child: where each format's path is announced, else -1 */
+	unsigned n_unsafe;
+	char unsafe[MAX_UNSAFE_PRINT_FMTS][XT_PROBE_LABEL_MAX]; /* relpaths parsed without print fmt */
 };
 
 DEFINE_POINTER_CLEANUP(struct xt_dump, xt_dump_free)
@@ -146,6 +154,22 @@ static bool format_usable(const struct tep_event *ev)
 	return type && type->offset == 0 && type->size == 2;
 }
 
+static bool is_unsafe(const struct open_ctx *c, const char *relpath)
+{
+	for (unsigned i = 0; i < c->n_unsafe; i++)
+		if (!strcmp(c->unsafe[i], relpath))
+			return true;
+	return false;
+}
+
+/* New length of a format text cut before its "print fmt:" line. */
+static size_t drop_print_fmt(const char *buf, size_t len)
+{
+	const char *p = memmem(buf, len, "\nprint fmt: ", 12);
+
+	return p ? (size_t)(p - buf) + 1 : len;
+}
+
 static int parse_format(struct xt_dump *d, struct open_ctx *c, const char *system,
 			const char *event)
 {
@@ -171,6 +195,9 @@ static int parse_format(struct xt_dump *d, struct open_ctx *c, const char *syste
 		xt_why(c->why, c->why_len, "%s: %s", relpath, reason);
 		return -EBADMSG;
 	}
+	if (is_unsafe(c, relpath))
+		len = drop_print_fmt(buf, len);
+	xt_probe_progress(c->progress_fd, relpath);
 	e = tep_parse_format(d->tep, &ev, buf, len, system);
 	if (e != 0 || !format_usable(ev)) {
 		xt_why(c->why, c->why_len, "%s: not a valid event format", relpath);
@@ -243,6 +270,52 @@ static int parse_formats(struct xt_dump *d, struct open_ctx *c)
 		r = parse_system(d, c, systems[i]->d_name);
 	free_names(systems, n);
 	return r;
+}
+
+struct probe_arg {
+	struct xt_dump *d;
+	struct open_ctx *c;
+};
+
+/* In the probe child: parse everything, announcing each format first. */
+static void probe_step(void *arg, int progress_fd)
+{
+	struct probe_arg *p = arg;
+
+	p->c->progress_fd = progress_fd;
+	parse_formats(p->d, p->c);
+}
+
+/*
+ * Parses the formats in child processes until none crashes, marking each
+ * format whose parse killed a child to be parsed without its print format
+ * (its fields still decode; printers fall back to plain fields). Without
+ * fork (rare), parsing goes ahead in this process as it would anyway.
+ */
+static int probe_formats(struct xt_dump *d, struct open_ctx *c)
+{
+	struct probe_arg arg = { d, c };
+
+	for (;;) {
+		struct xt_probe_report rep;
+
+		if (xt_probe_in_child(probe_step, &arg, &rep) < 0 || !rep.crashed)
+			break;
+		if (!rep.last[0] || is_unsafe(c, rep.last) || c->n_unsafe == MAX_UNSAFE_PRINT_FMTS) {
+			xt_why(c->why, c->why_len,
+			       "%s: event formats crash the format parser (signal %d)",
+			       rep.last[0] ? rep.last : "events", rep.signal);
+			return -EBADMSG;
+		}
+		strcpy(c->unsafe[c->n_unsafe++], rep.last);
+	}
+	if (c->n_unsafe &&
+	    asprintf(&d->warning, "%s%s: print format dropped: it crashes libtraceevent's parser",
+		     c->unsafe[0], c->n_unsafe > 1 ? " and others" : "") < 0) {
+		d->warning = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -550,12 +623,18 @@ int xt_dump_open_why(const char *dir, char *why, size_t why_len, struct xt_dump 
 	d->tep = tep_alloc();
 	if (!d->path || !d->tep)
 		return -ENOMEM;
-	c = (struct open_ctx){ .dirfd = dirfd, .why = why, .why_len = why_len, .ids = ids };
+	c = (struct open_ctx){
+		.dirfd = dirfd, .why = why, .why_len = why_len, .ids = ids, .progress_fd = -1,
+	};
 
 	r = load_meta(d, &c);
 	if (r == 0) {
 		tep_set_long_size(d->tep, (int)d->long_size);
 		tep_set_file_bigendian(d->tep, TEP_LITTLE_ENDIAN);
+		r = probe_formats(d, &c);
+	}
+	if (r == 0) {
+		memset(ids, 0, MAX_EVENT_ID / 8 + 1);
 		r = parse_formats(d, &c);
 	}
 	if (r == 0)
@@ -591,9 +670,15 @@ void xt_dump_free(struct xt_dump *d)
 	if (d->tep)
 		tep_free(d->tep);
 	xt_clock_free(d->clock);
+	free(d->warning);
 	free(d->has_data);
 	free(d->lost);
 	free(d);
+}
+
+const char *xt_dump_warning(const struct xt_dump *d)
+{
+	return d->warning;
 }
 
 const char *xt_dump_path(const struct xt_dump *d)

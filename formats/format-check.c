@@ -88,6 +88,47 @@ static bool take_field_line(struct cursor *c)
 	       (take(c, "0") || take(c, "1")) && take(c, ";\n");
 }
 
+/*
+ * The print format: a string literal, then C-like arguments. Checked
+ * lexically: literals closed, brackets balanced and properly nested, and
+ * only characters that occur in kernel print formats outside literals.
+ */
+static bool take_print_fmt(struct cursor *c)
+{
+	char stack[64];
+	unsigned depth = 0;
+
+	if (c->p >= c->end || *c->p != '"')
+		return false;
+	while (c->p < c->end) {
+		char ch = *c->p++;
+
+		if (ch == '"' || ch == '\'') {
+			while (c->p < c->end && *c->p != ch) {
+				if (*c->p == '\\' && c->p + 1 < c->end)
+					c->p++;
+				c->p++;
+			}
+			if (c->p >= c->end)
+				return false;
+			c->p++;
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			if (depth == sizeof(stack))
+				return false;
+			stack[depth++] = ch == '(' ? ')' : ch == '[' ? ']' : '}';
+		} else if (ch == ')' || ch == ']' || ch == '}') {
+			if (depth == 0 || stack[--depth] != ch)
+				return false;
+		} else if (ch == '\n') {
+			c->line++;
+		} else if (ch == '\t' || ch == '#' || ch == '@' || ch == '$' || ch == '`' ||
+			   ch == '\\') {
+			return false;
+		}
+	}
+	return depth == 0;
+}
+
 static int fail(const struct cursor *c, char *why, size_t why_len, const char *what)
 {
 	if (why_len)
@@ -119,8 +160,12 @@ int xt_event_format_check(const char *text, size_t len, char *why, size_t why_le
 	if (!take(&c, "format:\n"))
 		return fail(&c, why, why_len, "expected 'format:'");
 	for (c.line++; c.p < c.end; c.line++) {
-		if (take(&c, "print fmt: "))
+		if (take(&c, "print fmt: ")) {
+			if (!take_print_fmt(&c))
+				return fail(&c, why, why_len,
+					    "print fmt: unclosed literal or unbalanced brackets");
 			return 0;
+		}
 		if (take(&c, "\n"))
 			continue;
 		if (!take_field_line(&c))

@@ -32,12 +32,18 @@ struct merge_result {
 	unsigned systems; /* systems merged */
 };
 
+/* What merge_run() reports on the way; each may be NULL. */
+struct merge_callbacks {
+	void (*progress)(uint64_t events, void *ud);               /* events written so far */
+	void (*warn)(const char *path, const char *what, void *ud); /* damage read past */
+};
+
 /*
- * Merges the inputs into the output directory. @progress (may be NULL) is
- * called every so often with the events written so far. On failure returns a
- * negative errno with a one-line reason naming the path at fault in @why.
+ * Merges the inputs into the output directory, reporting through @cb (with
+ * @ud). On failure returns a negative errno with a one-line reason naming the
+ * path at fault in @why.
  */
-int merge_run(const struct merge_params *p, void (*progress)(uint64_t events, void *ud), void *ud,
+int merge_run(const struct merge_params *p, const struct merge_callbacks *cb, void *ud,
 	      struct merge_result *ret, char *why, size_t why_len);
 
 #endif

@@ -16,7 +16,7 @@ DEFINE_POINTER_CLEANUP(struct xt_merged_writer, xt_merged_writer_free)
 
 #define PROGRESS_EVERY (1u << 20)
 
-int merge_run(const struct merge_params *p, void (*progress)(uint64_t events, void *ud), void *ud,
+int merge_run(const struct merge_params *p, const struct merge_callbacks *cb, void *ud,
 	      struct merge_result *ret, char *why, size_t why_len)
 {
 	_cleanup_(xt_source_freep) struct xt_source *src = NULL;
@@ -37,6 +37,12 @@ int merge_run(const struct merge_params *p, void (*progress)(uint64_t events, vo
 	}
 	res.systems = xt_source_system_count(src);
 	for (unsigned i = 0; i < res.systems; i++) {
+		const struct xt_dump *sys = xt_source_system(src, i);
+
+		if (xt_dump_warning(sys) && cb->warn)
+			cb->warn(xt_dump_path(sys), xt_dump_warning(sys), ud);
+	}
+	for (unsigned i = 0; i < res.systems; i++) {
 		r = xt_merged_writer_add_system(out, xt_source_system(src, i), NULL);
 		if (r < 0) {
 			snprintf(why, why_len, "%s: copying the metadata of %s: %s", p->output,
@@ -52,8 +58,8 @@ int merge_run(const struct merge_params *p, void (*progress)(uint64_t events, vo
 			res.lost++;
 		else
 			res.events++;
-		if (progress && (res.events % PROGRESS_EVERY) == 0)
-			progress(res.events, ud);
+		if (cb->progress && (res.events % PROGRESS_EVERY) == 0)
+			cb->progress(res.events, ud);
 	}
 	if (r >= 0)
 		r = xt_merged_writer_close(out);

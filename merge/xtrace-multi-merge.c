@@ -11,6 +11,11 @@ static void show_progress(uint64_t events, void *ud)
 	fprintf(stderr, "\r%s: %llu events merged", tool_name(), (unsigned long long)events);
 }
 
+static void show_warning(const char *path, const char *what, void *ud)
+{
+	tool_warn("%s/%s", path, what);
+}
+
 int main(int argc, char **argv)
 {
 	struct merge_params p;
@@ -32,7 +37,12 @@ int main(int argc, char **argv)
 		tool_print_version();
 		return EXIT_TOOL_OK;
 	}
-	r = merge_run(&p, tty && !p.quiet ? show_progress : NULL, NULL, &res, why, sizeof(why));
+	const struct merge_callbacks cb = {
+		.progress = tty && !p.quiet ? show_progress : NULL,
+		.warn = show_warning,
+	};
+
+	r = merge_run(&p, &cb, NULL, &res, why, sizeof(why));
 	if (tty && !p.quiet)
 		fputc('\r', stderr);
 	if (r < 0) {

@@ -66,6 +66,10 @@ static int run(const struct xv_params *p)
 		}
 		return tool_error(r, "%s", p->dirs[0]);
 	}
+	for (unsigned i = 0; i < xt_source_system_count(src); i++)
+		if (xt_dump_warning(xt_source_system(src, i)))
+			tool_warn("%s/%s", xt_dump_path(xt_source_system(src, i)),
+				  xt_dump_warning(xt_source_system(src, i)));
 	r = xv_view_source(v, src);
 	if (r < 0 && xv_view_write_error(v))
 		return tool_error(r, "writing the output");

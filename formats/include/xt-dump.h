@@ -71,6 +71,12 @@ bool xt_dump_has_cpu(const struct xt_dump *d, unsigned cpu);
 /* Events lost on @cpu as counted by the recorder (meta cpuN.lost), 0 if none. */
 uint64_t xt_dump_lost(const struct xt_dump *d, unsigned cpu);
 
+/*
+ * A sentence about damage met while opening that did not stop it (event
+ * formats whose print format had to be dropped), or NULL. Borrowed.
+ */
+const char *xt_dump_warning(const struct xt_dump *d);
+
 /* Event formats of the recording. Borrowed: freed with the dump. */
 struct tep_handle *xt_dump_tep(const struct xt_dump *d);
 

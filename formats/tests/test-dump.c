@@ -539,6 +539,41 @@ static void test_hostile_format_text(void **state)
 	}
 }
 
+/*
+ * A format that passes the lexical check but kills libtraceevent's print-fmt
+ * parser (a division by zero found by fuzzing) costs only its print format:
+ * the dump opens, the warning names the file, the other formats are whole.
+ */
+static void test_format_crashing_the_parser(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *crash = NULL, *text = NULL;
+	struct xt_dump *d;
+	char why[256] = "";
+	size_t len;
+
+	assert_true(asprintf(&crash, "%s/formats/fuzz/corpus/format/print-fmt-division-by-zero",
+			     getenv("KVMRT_SOURCE_ROOT")) > 0);
+	text = test_read(crash, &len);
+	write_dump(f->dir, 0);
+	{
+		_cleanup_free_ char *path = test_path(f->dir, "events/kvm/kvm_exit/format");
+
+		test_write(path, text, len);
+	}
+	assert_int_equal(xt_dump_open_why(f->dir, why, sizeof(why), &d), 0);
+	assert_non_null(xt_dump_warning(d));
+	assert_non_null(strstr(xt_dump_warning(d), "events/kvm/kvm_exit/format"));
+	assert_non_null(tep_find_event_by_name(xt_dump_tep(d), "kvm", "kvm_exit"));
+	assert_non_null(tep_find_event_by_name(xt_dump_tep(d), "sched", "sched_wakeup"));
+	xt_dump_free(d);
+
+	write_dump(f->dir, XT_DUMP_FORCE);
+	assert_int_equal(xt_dump_open(f->dir, &d), 0);
+	assert_null(xt_dump_warning(d));
+	xt_dump_free(d);
+}
+
 static void test_corrupt_tables(void **state)
 {
 	struct fixture *f = *state;
@@ -588,6 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_formats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_format_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_format_crashing_the_parser, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

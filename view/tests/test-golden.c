@@ -69,10 +69,10 @@ static void first_200_lines_match_the_golden_file(void **state)
 	test_output_free(&o);
 }
 
-/* A real recording of a build machine (fixtures/dumps/real, made by xtrace-run). */
+/* A real recording of a build machine (fixtures/real, made by xtrace-run). */
 static void real_recording_reads_cleanly(void **state)
 {
-	_cleanup_free_ char *real = test_source_path("fixtures/dumps/real");
+	_cleanup_free_ char *real = test_source_path("fixtures/real");
 	char *argv[] = { "view/xtrace-view", real, NULL };
 	struct test_output o;
 
