@@ -14,33 +14,6 @@
 #include "cleanup.h"
 #include "xcollect.h"
 
-int xc_cpu_list_format(const bool *present, unsigned n, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	if (len == 0)
-		return -ENOBUFS;
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n; i++) {
-		unsigned last = i;
-		int w;
-
-		if (!present[i])
-			continue;
-		while (last + 1 < n && present[last + 1])
-			last++;
-		if (last == i)
-			w = snprintf(buf + off, len - off, "%s%u", off ? "," : "", i);
-		else
-			w = snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", i, last);
-		if (w < 0 || (size_t)w >= len - off)
-			return -ENOBUFS;
-		off += w;
-		i = last;
-	}
-	return off;
-}
-
 int xc_dump_set_system_meta(struct xt_dump_writer *w)
 {
 	struct utsname u;

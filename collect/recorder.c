@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cpulist.h"
+#include "fileio.h"
 #include "xcollect.h"
 
 #define FORMAT_FILE_MAX (1u << 20)
@@ -78,36 +80,6 @@ static int fail(char *why, size_t why_len, int err, const char *fix, const char 
 	return err;
 }
 
-/* Reads a small file whole (tracefs files have no size to trust). */
-static int read_small_file(const char *path, char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(FORMAT_FILE_MAX);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, FORMAT_FILE_MAX - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += n;
-		if (len == FORMAT_FILE_MAX)
-			return -EFBIG;
-	}
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 static int load_trace_format(struct xc_recorder *rec)
 {
 	const char *dir = XC_TRACEFS_PATH;
@@ -118,9 +90,9 @@ static int load_trace_format(struct xc_recorder *rec)
 	if (asprintf(&page_path, "%s/events/header_page", dir) < 0 ||
 	    asprintf(&print_path, "%s/events/ftrace/print/format", dir) < 0)
 		return -ENOMEM;
-	r = read_small_file(page_path, &page, &page_len);
+	r = read_file_at(AT_FDCWD, page_path, FORMAT_FILE_MAX, &page, &page_len);
 	if (r >= 0)
-		r = read_small_file(print_path, &print, &print_len);
+		r = read_file_at(AT_FDCWD, print_path, FORMAT_FILE_MAX, &print, &print_len);
 	if (r >= 0)
 		r = xc_trace_format_parse(page, page_len, print, print_len, &rec->fmt);
 	if (r < 0)
@@ -414,7 +386,7 @@ static int start_readers(struct xc_recorder *rec, char *why, size_t why_len)
 				    xc_session_dir(rec->session), cpu);
 		rec->recorded[cpu] = true;
 	}
-	r = xc_cpu_list_format(rec->recorded, rec->nr_cpus, cpus, sizeof(cpus));
+	r = cpulist_format(rec->recorded, rec->nr_cpus, cpus, sizeof(cpus));
 	if (r == 0)
 		return fail(why, why_len, -ENODEV, NULL, "%s/per_cpu: no CPU buffer can be read",
 			    xc_session_dir(rec->session));

@@ -250,9 +250,6 @@ int xc_session_mark(struct xc_session *s, const char *text);
 
 /* ---- dump-meta.c ---------------------------------------------------------- */
 
-/* "0-3,6" for the CPUs set in @present[0..n). Returns the length or -ENOBUFS. */
-int xc_cpu_list_format(const bool *present, unsigned n, char *buf, size_t len);
-
 /* Sets the host, kernel and arch keys from uname(). */
 int xc_dump_set_system_meta(struct xt_dump_writer *w);
 

@@ -20,6 +20,7 @@
 
 #include "child-probe.h"
 #include "cleanup.h"
+#include "cpulist.h"
 #include "dump-private.h"
 #include "fileio.h"
 #include "format-check.h"
@@ -63,7 +64,7 @@ DEFINE_POINTER_CLEANUP(struct xt_dump, xt_dump_free)
 static int read_dump_file(struct open_ctx *c, const char *relpath, size_t max, char **ret,
 			  size_t *ret_len)
 {
-	int r = xt_read_file_at(c->dirfd, relpath, max, ret, ret_len);
+	int r = read_file_at(c->dirfd, relpath, max, ret, ret_len);
 
 	if (r < 0 && r != -ENOENT)
 		xt_why(c->why, c->why_len, "%s: cannot read: %s", relpath, strerror(-r));
@@ -451,7 +452,7 @@ static int find_cpus(struct xt_dump *d, struct open_ctx *c)
 	if (list) {
 		unsigned listed;
 
-		r = xt_cpulist_parse(list, XT_MAX_CPUS, NULL, &listed);
+		r = cpulist_parse(list, XT_MAX_CPUS, NULL, &listed);
 		if (r < 0) {
 			xt_why(c->why, c->why_len,
 			       XT_META_FILE ": cpus = '%.40s' is not a CPU list", list);

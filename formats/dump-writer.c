@@ -25,6 +25,7 @@
 #include <zstd.h>
 
 #include "cleanup.h"
+#include "cpulist.h"
 #include "dump-private.h"
 #include "fileio.h"
 #include "xt-merged.h"
@@ -205,7 +206,7 @@ int xt_write_file_at(int dirfd, const char *relpath, const void *data, size_t le
 	fd = openat(dirfd, relpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
-	r = xt_write_all(fd, data, len);
+	r = write_all(fd, data, len);
 	if (r < 0)
 		return r;
 	return close(TAKE_FD(fd)) < 0 ? -errno : 0;
@@ -282,7 +283,7 @@ int xt_dump_writer_copy_file(struct xt_dump_writer *w, const char *relpath, cons
 	size_t len;
 	int r;
 
-	r = xt_read_file_at(AT_FDCWD, src, MAX_COPY_BYTES, &data, &len);
+	r = read_file_at(AT_FDCWD, src, MAX_COPY_BYTES, &data, &len);
 	if (r < 0)
 		return r;
 	return xt_write_file_at(w->dirfd, relpath, data, len);
@@ -322,7 +323,7 @@ int xt_dump_writer_add_anchor(struct xt_dump_writer *w, uint64_t trace_ts, uint6
 /* Sets "cpus" from the data files created, unless the caller set it. */
 static int update_cpus(struct xt_dump_writer *w)
 {
-	_cleanup_free_ uint8_t *set = NULL;
+	_cleanup_free_ bool *set = NULL;
 	_cleanup_free_ char *list = NULL;
 	size_t len;
 	int r;
@@ -330,12 +331,12 @@ static int update_cpus(struct xt_dump_writer *w)
 	if (w->cpus_from_caller)
 		return 0;
 	pthread_mutex_lock(&w->lock);
-	set = calloc(w->ncpus + 1, 1);
+	set = calloc(w->ncpus + 1, sizeof(*set));
 	for (unsigned c = 0; set && c < w->ncpus; c++)
 		set[c] = w->cpus[c].present;
 	len = (size_t)w->ncpus * 6 + 1;
 	list = malloc(len);
-	r = set && list ? xt_cpulist_format(set, w->ncpus, list, len) : -ENOMEM;
+	r = set && list ? cpulist_format(set, w->ncpus, list, len) : -ENOMEM;
 	pthread_mutex_unlock(&w->lock);
 	if (r <= 0)
 		return r;

@@ -68,7 +68,7 @@ int xt_frame_reader_open(const char *path, uint32_t cpu, xt_diag_fn diag, void *
 	struct xt_frame_reader *r;
 	uint64_t size;
 
-	fd = xt_open_regular(AT_FDCWD, path, &size);
+	fd = open_regular_at(AT_FDCWD, path, &size);
 	if (fd < 0)
 		return fd;
 	if (size > SIZE_MAX)

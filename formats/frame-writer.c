@@ -142,7 +142,7 @@ int xt_frame_writer_flush(struct xt_frame_writer *w)
 	h.payload_crc = xt_crc32c(0, w->out + XT_FRAME_HEADER_SIZE, comp);
 	xt_frame_header_encode(&h, w->out);
 
-	r = xt_write_all(w->fd, w->out, XT_FRAME_HEADER_SIZE + comp);
+	r = write_all(w->fd, w->out, XT_FRAME_HEADER_SIZE + comp);
 	if (r < 0) {
 		drop_torn_frame(w);
 		return r;

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "fileio.h"
+#include "meta.h"
 #include "merged-record.h"
 #include "xt-merged.h"
 
@@ -65,44 +67,13 @@ fail:
 	return r;
 }
 
-/* Reads the whole (small) file @path into a NUL-terminated buffer. */
-static int read_small_file(const char *path, char **ret, size_t *ret_len)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			char *n = realloc(buf, cap = cap ? cap * 2 : 8192);
-
-			if (!n)
-				return -ENOMEM;
-			buf = n;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f))
-		return -EIO;
-	buf[len] = '\0';
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 /* Copies the metadata of a system, with its host line replaced when @host is set. */
 static int copy_meta(struct xt_merged_writer *w, const char *src, const char *dst,
 		     const char *host)
 {
 	_cleanup_free_ char *text = NULL, *out = NULL;
 	size_t len = 0, used = 0;
-	int r = read_small_file(src, &text, &len);
+	int r = read_file_at(AT_FDCWD, src, XT_META_MAX_FILE, &text, &len);
 
 	if (r < 0)
 		return r;

@@ -416,7 +416,7 @@ int xt_meta_load(int dirfd, const char *relpath, char *why, size_t why_len,
 	size_t len;
 	int r;
 
-	r = xt_read_file_at(dirfd, relpath, XT_META_MAX_FILE, &buf, &len);
+	r = read_file_at(dirfd, relpath, XT_META_MAX_FILE, &buf, &len);
 	if (r < 0) {
 		xt_why(why, why_len, "%s: cannot read: %s", relpath, strerror(-r));
 		return r;
@@ -477,78 +477,4 @@ int xt_meta_save(const struct xt_meta *m, int dirfd, const char *relpath)
 	return 0;
 }
 
-static int parse_cpu(const char **p, unsigned limit, unsigned *ret)
-{
-	uint64_t v;
-	int r;
 
-	if (limit == 0)
-		return -ERANGE;
-	r = xt_parse_decimal(p, limit - 1, &v);
-	if (r < 0)
-		return r == -ERANGE ? -ERANGE : -EBADMSG;
-	*ret = (unsigned)v;
-	return 0;
-}
-
-int xt_cpulist_parse(const char *s, unsigned limit, uint8_t *set, unsigned *ret_count)
-{
-	unsigned count = 0;
-	int r;
-
-	while (*s == ' ')
-		s++;
-	while (*s) {
-		unsigned lo, hi;
-
-		r = parse_cpu(&s, limit, &lo);
-		if (r < 0)
-			return r;
-		hi = lo;
-		if (*s == '-') {
-			s++;
-			r = parse_cpu(&s, limit, &hi);
-			if (r < 0)
-				return r;
-			if (hi < lo)
-				return -EBADMSG;
-		}
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -EBADMSG;
-		for (unsigned c = lo; set && c <= hi; c++)
-			set[c] = 1;
-		if (hi + 1 > count)
-			count = hi + 1;
-	}
-	*ret_count = count;
-	return 0;
-}
-
-int xt_cpulist_format(const uint8_t *set, unsigned n, char *buf, size_t len)
-{
-	size_t pos = 0;
-
-	if (len == 0)
-		return -ENOBUFS;
-	buf[0] = '\0';
-	for (unsigned c = 0; c < n; c++) {
-		unsigned hi = c;
-		int w;
-
-		if (!set[c])
-			continue;
-		while (hi + 1 < n && set[hi + 1])
-			hi++;
-		if (hi == c)
-			w = snprintf(buf + pos, len - pos, "%s%u", pos ? "," : "", c);
-		else
-			w = snprintf(buf + pos, len - pos, "%s%u-%u", pos ? "," : "", c, hi);
-		if (w < 0 || (size_t)w >= len - pos)
-			return -ENOBUFS;
-		pos += (size_t)w;
-		c = hi;
-	}
-	return (int)pos;
-}

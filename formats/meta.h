@@ -87,19 +87,6 @@ int xt_meta_load(int dirfd, const char *relpath, char *why, size_t why_len,
  */
 int xt_meta_save(const struct xt_meta *m, int dirfd, const char *relpath);
 
-/*
- * CPU lists ("0-3,8,10-11"). xt_cpulist_parse() marks the CPUs of @s in
- * @set (@limit bytes, may be NULL) and returns in *ret_count one more than
- * the highest CPU listed (0 for an empty list). -EBADMSG when malformed,
- * -ERANGE when a CPU is >= @limit.
- */
-int xt_cpulist_parse(const char *s, unsigned limit, uint8_t *set, unsigned *ret_count);
-
-/*
- * Formats the CPUs i < @n with @set[i] != 0 as a list into @buf (@len
- * bytes). Returns the string length or -ENOBUFS.
- */
-int xt_cpulist_format(const uint8_t *set, unsigned n, char *buf, size_t len);
 
 /*
  * Parses the decimal digits at *@p (at least one) into *ret, at most @max,

@@ -22,22 +22,6 @@
 #include "cleanup.h"
 #include "xcollect.h"
 
-static void test_cpu_list(void **state)
-{
-	const bool cpus[] = { true, true, true, true, false, false, true, false, true, true };
-	const bool none[3] = {};
-	char buf[64];
-
-	assert_int_equal(xc_cpu_list_format(cpus, 10, buf, sizeof(buf)), 9);
-	assert_string_equal(buf, "0-3,6,8-9");
-	assert_int_equal(xc_cpu_list_format(cpus, 1, buf, sizeof(buf)), 1);
-	assert_string_equal(buf, "0");
-	assert_int_equal(xc_cpu_list_format(none, 3, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "");
-	assert_int_equal(xc_cpu_list_format(cpus, 10, buf, 5), -ENOBUFS);
-	assert_int_equal(xc_cpu_list_format(cpus, 10, buf, 0), -ENOBUFS);
-}
-
 struct tree {
 	char root[64];   /* scratch: tracing/ and dump/ below */
 	char tracing[96];
@@ -138,7 +122,6 @@ static void test_missing_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cpu_list),
 		cmocka_unit_test_setup_teardown(test_formats_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_format, setup, teardown),
 	};

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "cpulist.h"
 #include "meta.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		xt_meta_get_u64(m, key, "m", why, sizeof(why), &u);
 		xt_meta_get_s64(m, key, "m", why, sizeof(why), &s);
-		xt_cpulist_parse(value, 64, NULL, &count);
+		cpulist_parse(value, 64, NULL, &count);
 	}
 	if (xt_meta_count(copy) != xt_meta_count(m))
 		abort();

@@ -220,26 +220,6 @@ static void test_set_save_load(void **state)
 	test_rmtree(dir);
 }
 
-static void test_cpulist(void **state)
-{
-	uint8_t set[16] = { 0 };
-	unsigned count;
-	char buf[64];
-
-	assert_int_equal(xt_cpulist_parse("0-3,6,8-9", 16, set, &count), 0);
-	assert_int_equal(count, 10);
-	assert_int_equal(xt_cpulist_format(set, 16, buf, sizeof(buf)), 9);
-	assert_string_equal(buf, "0-3,6,8-9");
-	assert_int_equal(xt_cpulist_parse("", 16, NULL, &count), 0);
-	assert_int_equal(count, 0);
-	assert_int_equal(xt_cpulist_parse("3-1", 16, NULL, &count), -EBADMSG);
-	assert_int_equal(xt_cpulist_parse("1,,2", 16, NULL, &count), -EBADMSG);
-	assert_int_equal(xt_cpulist_parse("a", 16, NULL, &count), -EBADMSG);
-	assert_int_equal(xt_cpulist_parse("16", 16, NULL, &count), -ERANGE);
-	assert_int_equal(xt_cpulist_parse("99999999999999999999", 16, NULL, &count), -ERANGE);
-	assert_int_equal(xt_cpulist_format(set, 16, buf, 4), -ENOBUFS);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,7 +228,6 @@ int main(void)
 		cmocka_unit_test(test_too_many_keys),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_set_save_load),
-		cmocka_unit_test(test_cpulist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fileio.h - whole-file reads and writes for libxtrace (private).
+ * fileio.h - whole-file reads and writes, with bounds (shared by every folder).
  */
-#ifndef XT_FILEIO_H
-#define XT_FILEIO_H
+#ifndef KVMRT_FILEIO_H
+#define KVMRT_FILEIO_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
  * Writes all @len bytes of @data to @fd, retrying short writes and EINTR.
  * Returns 0 or a negative errno.
  */
-int xt_write_all(int fd, const void *data, size_t len);
+int write_all(int fd, const void *data, size_t len);
 
 /*
  * Reads @fd until end of file (tracefs files report size 0, so the size is
@@ -20,7 +20,7 @@ int xt_write_all(int fd, const void *data, size_t len);
  * *ret_data is NUL-terminated (must be freed with free()) and *ret_len is
  * the byte count without that NUL. Returns 0 or a negative errno.
  */
-int xt_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len);
+int read_fd_all(int fd, size_t max, char **ret_data, size_t *ret_len);
 
 /*
  * Opens @relpath under @dirfd (AT_FDCWD allowed) read-only, O_CLOEXEC and
@@ -28,13 +28,13 @@ int xt_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len);
  * is a regular file: -EISDIR for a directory, -EINVAL for anything else.
  * Returns the descriptor (its size in *ret_size) or a negative errno.
  */
-int xt_open_regular(int dirfd, const char *relpath, uint64_t *ret_size);
+int open_regular_at(int dirfd, const char *relpath, uint64_t *ret_size);
 
 /*
- * As xt_read_fd() on @relpath under @dirfd (AT_FDCWD allowed), which must be
+ * As read_fd_all() on @relpath under @dirfd (AT_FDCWD allowed), which must be
  * a regular file: -EISDIR for a directory, -EINVAL for anything else.
  */
-int xt_read_file_at(int dirfd, const char *relpath, size_t max, char **ret_data,
+int read_file_at(int dirfd, const char *relpath, size_t max, char **ret_data,
 		    size_t *ret_len);
 
 #endif

@@ -10,7 +10,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 
-int xt_write_all(int fd, const void *data, size_t len)
+int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -30,7 +30,7 @@ int xt_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int xt_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len)
+int read_fd_all(int fd, size_t max, char **ret_data, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -70,7 +70,7 @@ int xt_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len)
 	return 0;
 }
 
-int xt_open_regular(int dirfd, const char *relpath, uint64_t *ret_size)
+int open_regular_at(int dirfd, const char *relpath, uint64_t *ret_size)
 {
 	_cleanup_close_ int fd = openat(dirfd, relpath,
 					O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -88,14 +88,14 @@ int xt_open_regular(int dirfd, const char *relpath, uint64_t *ret_size)
 	return TAKE_FD(fd);
 }
 
-int xt_read_file_at(int dirfd, const char *relpath, size_t max, char **ret_data,
+int read_file_at(int dirfd, const char *relpath, size_t max, char **ret_data,
 		    size_t *ret_len)
 {
 	_cleanup_close_ int fd = -1;
 	uint64_t size;
 
-	fd = xt_open_regular(dirfd, relpath, &size);
+	fd = open_regular_at(dirfd, relpath, &size);
 	if (fd < 0)
 		return fd;
-	return xt_read_fd(fd, max, ret_data, ret_len);
+	return read_fd_all(fd, max, ret_data, ret_len);
 }
