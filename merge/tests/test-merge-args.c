@@ -11,11 +11,18 @@
 
 #include "merge-params.h"
 
-#define PARSE(p, why, ...)                                                                         \
-	({                                                                                         \
-		char *argv[] = { "xtrace-multi-merge", __VA_ARGS__, NULL };                        \
-		merge_parse_args(sizeof(argv) / sizeof(argv[0]) - 1, argv, p, why, sizeof(why));   \
-	})
+/* Parses a NULL-terminated argv; the params point into it, so it outlives them. */
+static int parse(char **argv, struct merge_params *p, char *why, size_t why_len)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return merge_parse_args(argc, argv, p, why, why_len);
+}
+
+#define ARGV(...) ((char *[]){ "xtrace-multi-merge", __VA_ARGS__, NULL })
+#define PARSE(p, why, ...) parse(ARGV(__VA_ARGS__), p, why, sizeof(why))
 
 static void guide_example_parses(void **state)
 {
