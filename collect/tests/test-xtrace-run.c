@@ -27,6 +27,7 @@
 #include <traceevent/event-parse.h>
 
 #include "cleanup.h"
+#include "test-exec.h"
 #include "xcollect.h"
 
 #define T XC_TRACEFS_PATH
@@ -297,6 +298,22 @@ static void assert_placed(struct xt_dump *d, const struct scan *s)
 	assert_true(s->last_tod <= meta_u64(d, "end_tod") + slack);
 }
 
+/* What a user sees: xtrace-view's lines of the shell's pid hold its switches and syscalls. */
+static void assert_view_shows_shell(const char *dump, long pid)
+{
+	char *argv[] = { "view/xtrace-view", "--fields", "pid,event,arg", (char *)dump, NULL };
+	struct test_output o;
+	char line_switch[64], line_syscall[64];
+
+	assert_int_equal(test_exec(argv, &o), 0);
+	assert_int_equal(o.status, 0);
+	snprintf(line_switch, sizeof(line_switch), "\n%ld SCHED_SWITCH [", pid);
+	snprintf(line_syscall, sizeof(line_syscall), "\n%ld SYSCALL_ENTER [", pid);
+	if (!strstr(o.out, line_switch) || !strstr(o.out, line_syscall))
+		fail_msg("xtrace-view shows no SCHED_SWITCH or SYSCALL_ENTER of pid %ld", pid);
+	test_output_free(&o);
+}
+
 static void test_record_shell(void **state)
 {
 	struct fixture *f = *state;
@@ -322,6 +339,7 @@ static void test_record_shell(void **state)
 	assert_non_null(strstr(xt_dump_meta(d, "events"), "sched:sched_switch"));
 	assert_non_null(xt_dump_meta(d, "cpu0.lost"));
 	assert_placed(d, &s);
+	assert_view_shows_shell(out, read_pid(pidfile));
 }
 
 static void test_exit_status(void **state)
