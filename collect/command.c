@@ -112,24 +112,40 @@ static int on_signal(const struct signalfd_siginfo *si, pid_t pid, int *ret_stat
 	return 1;
 }
 
-static int wait_command(pid_t pid, int sfd, int tfd, xc_tick_fn tick, void *userdata,
+/* Asked by a hook to end: the command gets SIGTERM, once. */
+static void end_command(pid_t pid, bool *ended)
+{
+	if (!*ended)
+		kill(pid, SIGTERM);
+	*ended = true;
+}
+
+static int wait_command(pid_t pid, int sfd, int tfd, const struct xc_command_hooks *h,
 			int *ret_status)
 {
-	struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
+	struct pollfd fds[3] = {
+		{ .fd = sfd, .events = POLLIN },
+		{ .fd = tfd, .events = POLLIN },
+		{ .fd = h->fd, .events = POLLIN },
+	};
+	bool ended = false;
 
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t expirations;
 		int r;
 
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, h->fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		if (fds[1].revents & POLLIN &&
-		    read(tfd, &expirations, sizeof(expirations)) == sizeof(expirations))
-			tick(userdata);
+		    read(tfd, &expirations, sizeof(expirations)) == sizeof(expirations) &&
+		    h->tick && h->tick(h->userdata) > 0)
+			end_command(pid, &ended);
+		if (h->fd >= 0 && fds[2].revents & POLLIN && h->on_fd(h->fd, h->userdata) > 0)
+			end_command(pid, &ended);
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			r = on_signal(&si, pid, ret_status);
 			if (r != 0)
@@ -139,7 +155,7 @@ static int wait_command(pid_t pid, int sfd, int tfd, xc_tick_fn tick, void *user
 }
 
 int xc_command_run(char *const *argv, char *const *env, const sigset_t *child_mask,
-		   unsigned tick_ms, xc_tick_fn tick, void *userdata, int *ret_status)
+		   const struct xc_command_hooks *hooks, int *ret_status)
 {
 	_cleanup_close_ int sfd = -1, tfd = -1;
 	sigset_t set;
@@ -150,7 +166,7 @@ int xc_command_run(char *const *argv, char *const *env, const sigset_t *child_ma
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		return -errno;
-	tfd = open_timer(tick_ms);
+	tfd = open_timer(hooks->tick_ms);
 	if (tfd < 0)
 		return tfd;
 	sig = pending_stop_signal(sfd);
@@ -161,7 +177,7 @@ int xc_command_run(char *const *argv, char *const *env, const sigset_t *child_ma
 	r = spawn(argv, env, child_mask, &pid);
 	if (r < 0)
 		return r;
-	return wait_command(pid, sfd, tfd, tick, userdata, ret_status);
+	return wait_command(pid, sfd, tfd, hooks, ret_status);
 }
 
 /* Whether @entry ("NAME=value") sets the NAME that @assignment sets. */

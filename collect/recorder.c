@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #define FORMAT_FILE_MAX (1u << 20)
 #define CPU_LIST_MAX 4096
+#define READER_WAKE_PERCENT 10 /* bench/record-vs-trace-cmd.sh: 50 lost 10x more */
 
 struct xc_recorder {
 	struct xc_record_config cfg;
@@ -39,6 +41,13 @@ struct xc_recorder {
 	unsigned stale_removed;
 	pid_t anchor_tid; /* the thread writing anchor markers */
 
+	bool gs_flush;    /* the guest-services flush trigger is armed */
+	bool gs_flush_armed; /* it was armed at start */
+	bool paused;      /* by request: the watch leaves tracing_on alone */
+	uint64_t last_anchor;  /* CLOCK_MONOTONIC of the last periodic anchors */
+	unsigned flushes; /* entries of the flush log (flush.N) */
+	unsigned nr_filters; /* filter.N entries */
+
 	unsigned nr_cpus; /* CPUs the instance has (per_cpu/cpuN) */
 	struct xc_cpu_reader **readers; /* nr_cpus entries, NULL for CPUs not recorded */
 	bool *recorded;                 /* nr_cpus entries: a reader was started */
@@ -49,6 +58,26 @@ struct xc_recorder {
 	pthread_mutex_t anchor_lock; /* readers add anchors from their threads */
 	struct xc_record_summary summary;
 };
+
+static const char *const mode_names[] = {
+	[XC_MODE_STREAM] = "stream",
+	[XC_MODE_OVERWRITE] = "overwrite",
+};
+
+int xc_mode_parse(const char *s, enum xc_mode *ret)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mode_names); i++)
+		if (!strcmp(s, mode_names[i])) {
+			*ret = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *xc_mode_name(enum xc_mode m)
+{
+	return (size_t)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
 
 static int explain(char *why, size_t why_len, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -108,9 +137,18 @@ static int select_events(struct xc_recorder *rec, char *why, size_t why_len)
 	const char *events_dir = XC_TRACEFS_PATH "/events";
 	int r;
 
-	r = xc_event_set_add_defaults(&rec->events, events_dir, &rec->missing);
+	if (!rec->cfg.no_default)
+		r = xc_event_set_add_defaults(&rec->events, events_dir, &rec->missing);
+	else
+		r = 0;
 	if (r < 0)
 		return fail(why, why_len, r, NULL, "%s: cannot list events", events_dir);
+	if (rec->cfg.gs_flush > 0) {
+		r = xc_event_set_add_spec(&rec->events, events_dir, "kvm:kvm_hypercall");
+		if (r < 0)
+			return fail(why, why_len, r, "this kernel has no KVM events; drop --gs-flush",
+				    "--gs-flush: kvm:kvm_hypercall");
+	}
 	for (unsigned i = 0; i < rec->cfg.nr_specs; i++) {
 		const char *spec = rec->cfg.specs[i];
 
@@ -157,13 +195,107 @@ static int setup_clock(struct xc_recorder *rec, int64_t *ret_tai_offset, char *w
 	return 0;
 }
 
+/* Sets "@prefix.N" (N = *@n, then counted) and "@prefix_count". */
+static int set_numbered(struct xc_recorder *rec, const char *prefix, unsigned *n,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int set_numbered(struct xc_recorder *rec, const char *prefix, unsigned *n,
+			const char *fmt, ...)
+{
+	_cleanup_free_ char *value = NULL;
+	char key[64];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&value, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	snprintf(key, sizeof(key), "%s.%u", prefix, *n);
+	r = xt_dump_writer_set(rec->writer, key, "%s", value);
+	snprintf(key, sizeof(key), "%s_count", prefix);
+	if (r >= 0)
+		r = xt_dump_writer_set(rec->writer, key, "%u", *n + 1);
+	if (r >= 0)
+		++*n;
+	return r;
+}
+
+/* -f EXPR: the filter of every event the spec before it names. */
+static int apply_filter(struct xc_recorder *rec, const char *spec, const char *expr, char *why,
+			size_t why_len)
+{
+	struct xc_event_set named = {};
+	int r;
+
+	r = xc_event_set_add_spec(&named, XC_TRACEFS_PATH "/events", spec);
+	for (size_t i = 0; r >= 0 && i < named.n; i++) {
+		const struct xc_event_id *id = &named.ids[i];
+
+		r = xc_session_set_filter(rec->session, id->system, id->event, expr);
+		if (r == -EINVAL)
+			explain(why, why_len, r, "-f '%s': %s:%s refuses this filter; see "
+				XC_TRACEFS_PATH "/events/%s/%s/format for its fields", expr,
+				id->system, id->event, id->system, id->event);
+		else if (r < 0)
+			fail(why, why_len, r, NULL, "-f '%s': %s:%s", expr, id->system, id->event);
+		else
+			r = set_numbered(rec, "filter", &rec->nr_filters, "%s:%s %s", id->system,
+					 id->event, expr);
+	}
+	xc_event_set_done(&named);
+	return r;
+}
+
+/* -C CPULIST: which CPUs record; rec->recorded[cpu] says. */
+static int select_cpus(struct xc_recorder *rec, char *why, size_t why_len)
+{
+	long conf = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned count;
+	int r;
+
+	rec->nr_cpus = conf > 0 && conf < 65536 ? conf : 1;
+	rec->recorded = calloc(rec->nr_cpus, sizeof(*rec->recorded));
+	if (!rec->recorded)
+		return explain(why, why_len, -ENOMEM, "out of memory");
+	if (!rec->cfg.cpus) {
+		memset(rec->recorded, true, rec->nr_cpus * sizeof(*rec->recorded));
+		return 0;
+	}
+	r = cpulist_parse(rec->cfg.cpus, rec->nr_cpus, rec->recorded, &count);
+	if (r < 0 || count == 0)
+		return explain(why, why_len, -EINVAL, "-C '%s': not a list of CPUs of this machine "
+			       "(it has %u: 0-%u)", rec->cfg.cpus, rec->nr_cpus, rec->nr_cpus - 1);
+	r = xc_session_set_cpumask(rec->session, rec->recorded, rec->nr_cpus);
+	if (r < 0)
+		return fail(why, why_len, r, NULL, "%s/tracing_cpumask: cannot limit to %s",
+			    xc_session_dir(rec->session), rec->cfg.cpus);
+	return 0;
+}
+
+/* The guest-services flush trigger (DESIGN.md decision 5), when kvm_hypercall is recorded. */
+static int arm_gs_flush(struct xc_recorder *rec, char *why, size_t why_len)
+{
+	int r;
+
+	if (rec->cfg.gs_flush == 0 || !xc_event_set_contains(&rec->events, "kvm", "kvm_hypercall"))
+		return 0;
+	r = xc_session_set_trigger(rec->session, "kvm", "kvm_hypercall", XC_GS_FLUSH_TRIGGER);
+	if (r < 0)
+		return fail(why, why_len, r, "add --no-gs-flush",
+			    "%s/events/kvm/kvm_hypercall/trigger: cannot arm '" XC_GS_FLUSH_TRIGGER
+			    "'", xc_session_dir(rec->session));
+	rec->gs_flush = rec->gs_flush_armed = true;
+	return 0;
+}
+
 static int setup_session(struct xc_recorder *rec, int64_t *ret_tai_offset, char *why,
 			 size_t why_len)
 {
 	const char *dir;
 	int r;
 
-	r = xc_session_create(rec->cfg.session, &rec->session);
+	r = xc_session_create(rec->cfg.session, rec->cfg.top_level, &rec->session);
 	if (r < 0)
 		return fail(why, why_len, r, "run as root",
 			    "%s/instances: cannot create instance " XC_INSTANCE_PREFIX "%d",
@@ -185,9 +317,18 @@ static int setup_session(struct xc_recorder *rec, int64_t *ret_tai_offset, char 
 				    "%s/buffer_size_kb: cannot set %" PRIu64 " KiB", dir,
 				    rec->cfg.buffer_kb);
 	}
+	/* Readers wake early enough that the rest of the buffer absorbs their delays. */
+	r = xc_session_set_buffer_percent(rec->session, READER_WAKE_PERCENT);
+	if (r < 0 && r != -EOPNOTSUPP)
+		return fail(why, why_len, r, NULL, "%s/buffer_percent", dir);
 	r = xc_session_enable(rec->session, &rec->events);
 	if (r < 0)
 		return fail(why, why_len, r, NULL, "%s/events: cannot enable the events", dir);
+	r = select_cpus(rec, why, why_len);
+	if (r >= 0)
+		r = arm_gs_flush(rec, why, why_len);
+	if (r < 0)
+		return r;
 	r = load_trace_format(rec);
 	if (r < 0)
 		return fail(why, why_len, r, NULL,
@@ -214,7 +355,12 @@ static int write_start_meta(struct xc_recorder *rec, int64_t tai_offset)
 	if (r >= 0 && !strcmp(rec->trace_clock, "tai"))
 		r = xt_dump_writer_set(w, XT_META_TAI_OFFSET, "%" PRId64, tai_offset);
 	if (r >= 0)
-		r = xt_dump_writer_set(w, "mode", "stream");
+		r = xt_dump_writer_set(w, "mode", "%s", xc_mode_name(rec->cfg.mode));
+	if (r >= 0)
+		r = xt_dump_writer_set(w, "buffer", "%s", rec->cfg.top_level ? "top-level" :
+				       "instance");
+	if (r >= 0 && rec->gs_flush)
+		r = xt_dump_writer_set(w, "gs_flush_trigger", "%s", XC_GS_FLUSH_TRIGGER);
 	if (r >= 0)
 		r = xt_dump_writer_set(w, "events", "%s", events);
 	if (r >= 0)
@@ -240,6 +386,13 @@ static int setup_dump(struct xc_recorder *rec, int64_t tai_offset, char *why, si
 	r = xc_dump_copy_formats(rec->writer, XC_TRACEFS_PATH, &rec->events);
 	if (r < 0)
 		return fail(why, why_len, r, NULL, "%s: cannot copy the event formats", out);
+	for (unsigned i = 0; rec->cfg.filters && i < rec->cfg.nr_specs; i++) {
+		if (!rec->cfg.filters[i])
+			continue;
+		r = apply_filter(rec, rec->cfg.specs[i], rec->cfg.filters[i], why, why_len);
+		if (r < 0)
+			return r;
+	}
 	r = write_start_meta(rec, tai_offset);
 	if (r >= 0)
 		r = xt_dump_writer_save_meta(rec->writer);
@@ -322,6 +475,30 @@ static int add_anchor(uint64_t trace_ts, uint64_t realtime_ns, void *userdata)
 	return r;
 }
 
+/*
+ * Writes an anchor marker. With -C, from a recorded CPU: the kernel refuses
+ * markers on the CPUs tracing_cpumask leaves out. A buffer that is off
+ * (paused, stopped by a trigger) refuses them too (-EBADF): no anchor then.
+ */
+static int mark_anchor(struct xc_recorder *rec, const char *text)
+{
+	cpu_set_t old, only;
+	bool pinned = false;
+	int r;
+
+	if (rec->cfg.cpus && sched_getaffinity(0, sizeof(old), &old) == 0) {
+		CPU_ZERO(&only);
+		for (unsigned cpu = 0; cpu < rec->nr_cpus && cpu < CPU_SETSIZE; cpu++)
+			if (rec->recorded[cpu])
+				CPU_SET(cpu, &only);
+		pinned = sched_setaffinity(0, sizeof(only), &only) == 0;
+	}
+	r = xc_session_mark(rec->session, text);
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
+	return r == -EBADF ? 0 : r;
+}
+
 /* Anchors now: a marker for every clock, an exact pair where a POSIX clock matches. */
 static int write_anchors(struct xc_recorder *rec)
 {
@@ -331,7 +508,7 @@ static int write_anchors(struct xc_recorder *rec)
 
 	r = xc_anchor_format(text, sizeof(text), xc_now_ns(CLOCK_REALTIME));
 	if (r >= 0)
-		r = xc_session_mark(rec->session, text);
+		r = mark_anchor(rec, text);
 	if (r < 0 || !rec->has_posix_clock)
 		return r;
 	r = xc_clock_pair(rec->posix_clock, &ts, &realtime);
@@ -346,6 +523,7 @@ static int start_reader(struct xc_recorder *rec, unsigned cpu)
 		.cpu = cpu,
 		.stop_fd = rec->stop_fd,
 		.page_size = rec->fmt.page_size,
+		.on_demand = rec->cfg.mode == XC_MODE_OVERWRITE,
 	};
 	int fd, r;
 
@@ -363,28 +541,28 @@ static int start_reader(struct xc_recorder *rec, unsigned cpu)
 	return xc_cpu_reader_start(&cfg, &rec->readers[cpu]);
 }
 
-/* One reader per CPU that has a ring buffer; "cpus" lists them. */
+/* One reader per selected CPU that has a ring buffer; "cpus" lists them. */
 static int start_readers(struct xc_recorder *rec, char *why, size_t why_len)
 {
-	long conf = sysconf(_SC_NPROCESSORS_CONF);
 	char cpus[CPU_LIST_MAX];
 	int r;
 
-	rec->nr_cpus = conf > 0 && conf < 65536 ? conf : 1;
 	rec->readers = calloc(rec->nr_cpus, sizeof(*rec->readers));
 	rec->lost = calloc(rec->nr_cpus, sizeof(*rec->lost));
-	rec->recorded = calloc(rec->nr_cpus, sizeof(*rec->recorded));
-	if (!rec->readers || !rec->lost || !rec->recorded)
+	if (!rec->readers || !rec->lost)
 		return explain(why, why_len, -ENOMEM, "out of memory");
 	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		if (!rec->recorded[cpu])
+			continue;
 		r = start_reader(rec, cpu);
 		/* Offline or impossible CPUs have no buffer to read. */
-		if (r == -ENOENT || r == -ENODEV)
+		if (r == -ENOENT || r == -ENODEV) {
+			rec->recorded[cpu] = false;
 			continue;
+		}
 		if (r < 0)
 			return fail(why, why_len, r, NULL, "%s/per_cpu/cpu%u: cannot start its reader",
 				    xc_session_dir(rec->session), cpu);
-		rec->recorded[cpu] = true;
 	}
 	r = cpulist_format(rec->recorded, rec->nr_cpus, cpus, sizeof(cpus));
 	if (r == 0)
@@ -415,6 +593,7 @@ int xc_recorder_start(struct xc_recorder *rec, char *why, size_t why_len)
 		return fail(why, why_len, r, NULL, "%s/tracing_on: cannot start tracing",
 			    xc_session_dir(rec->session));
 	rec->tracing = true;
+	rec->last_anchor = xc_now_ns(CLOCK_MONOTONIC);
 	start = xc_now_ns(CLOCK_REALTIME);
 	r = write_anchors(rec);
 	if (r >= 0)
@@ -427,9 +606,157 @@ int xc_recorder_start(struct xc_recorder *rec, char *why, size_t why_len)
 	return 0;
 }
 
+/* Events read out so far, over every CPU. */
+static uint64_t events_so_far(const struct xc_recorder *rec)
+{
+	uint64_t events = rec->summary.events;
+
+	for (unsigned cpu = 0; rec->readers && cpu < rec->nr_cpus; cpu++)
+		if (rec->readers[cpu])
+			events += xc_cpu_reader_events(rec->readers[cpu]);
+	return events;
+}
+
+/* What the kernel counts now, summed: overwritten (overrun) and other losses. */
+static void losses_so_far(const struct xc_recorder *rec, uint64_t *ret_overrun,
+			  uint64_t *ret_other)
+{
+	uint64_t overrun = 0, other = 0;
+
+	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		struct xc_cpu_stats st;
+
+		if (!rec->recorded[cpu] || xc_session_cpu_stats(rec->session, cpu, &st) < 0)
+			continue;
+		overrun += st.overrun;
+		other += st.commit_overrun + st.dropped;
+	}
+	*ret_overrun = overrun;
+	*ret_other = other;
+}
+
+/* Drains every on-demand reader (tracing is off). Returns the events moved. */
+static int drain_readers(struct xc_recorder *rec)
+{
+	int total = 0;
+
+	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
+		int n;
+
+		if (!rec->readers[cpu])
+			continue;
+		n = xc_cpu_reader_drain(rec->readers[cpu]);
+		if (n < 0)
+			return n;
+		total = total > INT32_MAX - n ? INT32_MAX : total + n;
+	}
+	return total;
+}
+
+int xc_recorder_flush(struct xc_recorder *rec, const char *reason)
+{
+	bool armed = rec->tracing && !rec->paused;
+	int events = 0, r = 0;
+
+	if (!rec->session)
+		return -ESRCH;
+	if (armed && xc_session_is_tracing(rec->session) == 1)
+		r = write_anchors(rec);
+	if (r >= 0 && rec->cfg.mode == XC_MODE_OVERWRITE) {
+		r = xc_session_tracing(rec->session, false);
+		if (r >= 0)
+			r = events = drain_readers(rec);
+	}
+	/* Re-armed: after our own stop, or after a trigger's. */
+	if (armed) {
+		int on = xc_session_tracing(rec->session, true);
+
+		r = r < 0 ? r : on;
+		if (on >= 0)
+			write_anchors(rec);
+	}
+	if (r < 0)
+		return r;
+	r = set_numbered(rec, "flush", &rec->flushes, "%" PRIu64 " %s events=%d",
+			 xc_now_ns(CLOCK_REALTIME), reason, events);
+	if (r >= 0)
+		r = xt_dump_writer_save_meta(rec->writer);
+	return r < 0 ? r : events;
+}
+
+int xc_recorder_pause(struct xc_recorder *rec, bool pause)
+{
+	int r;
+
+	if (!rec->session || !rec->tracing)
+		return -ESRCH;
+	if (pause)
+		write_anchors(rec);
+	/*
+	 * The kernel stops copying a top-level marker to further instances at
+	 * the first one that refuses it: a paused instance leaves the list.
+	 */
+	if (pause)
+		xc_session_set_option(rec->session, "copy_trace_marker", false);
+	r = xc_session_tracing(rec->session, !pause);
+	if (!pause && r >= 0)
+		xc_session_set_option(rec->session, "copy_trace_marker", true);
+	if (r < 0)
+		return r;
+	rec->paused = pause;
+	if (!pause)
+		write_anchors(rec);
+	return 0;
+}
+
+/* tracing_on went 0 behind our back: flush what the buffer holds, re-arm or end. */
+static int watch_tracing_on(struct xc_recorder *rec)
+{
+	int on, r;
+
+	if (!rec->tracing || rec->paused)
+		return 0;
+	on = xc_session_is_tracing(rec->session);
+	if (on != 0)
+		return on < 0 ? on : 0;
+	if (rec->cfg.stop_on_trigger) {
+		rec->paused = true; /* stays off: the end drains the rest */
+		r = xc_recorder_flush(rec, "tracing_on=0,stop");
+		return r < 0 ? r : 1;
+	}
+	r = xc_recorder_flush(rec, "tracing_on=0,rearmed");
+	return r < 0 ? r : 0;
+}
+
 int xc_recorder_tick(struct xc_recorder *rec)
 {
-	return rec->tracing ? write_anchors(rec) : 0;
+	uint64_t now = xc_now_ns(CLOCK_MONOTONIC);
+	int r;
+
+	r = watch_tracing_on(rec);
+	if (r != 0)
+		return r;
+	if (!rec->tracing || rec->paused || now - rec->last_anchor < 1000000000ull)
+		return 0;
+	rec->last_anchor = now;
+	return write_anchors(rec);
+}
+
+int xc_recorder_status(struct xc_recorder *rec, char *buf, size_t len)
+{
+	bool overwrite = rec->cfg.mode == XC_MODE_OVERWRITE;
+	uint64_t overrun, other;
+	int n;
+
+	/* A flight recorder overwrites by design: that is not a loss. */
+	losses_so_far(rec, &overrun, &other);
+	n = snprintf(buf, len, "session=%d output=%s mode=%s clock=%s state=%s events=%" PRIu64
+		     " lost=%" PRIu64 " overwritten=%" PRIu64 " flushes=%u", (int)rec->cfg.session,
+		     rec->output, xc_mode_name(rec->cfg.mode), rec->trace_clock,
+		     !rec->tracing ? "stopped" : rec->paused ? "paused" : "recording",
+		     events_so_far(rec), overwrite ? other : overrun + other, overwrite ? overrun : 0,
+		     rec->flushes);
+	return n < 0 || (size_t)n >= len ? -ENOBUFS : n;
 }
 
 /* Tells the readers to drain and end, and collects what they did. */
@@ -485,6 +812,24 @@ static int account_cpus(struct xc_recorder *rec)
 	return 0;
 }
 
+/*
+ * The end-of-run tables are optional for readers, a truncated one is not
+ * (a full disk): when copying fails, none is left.
+ */
+static int copy_tables(struct xc_recorder *rec)
+{
+	static const char *const tables[] = { "printk_formats", "saved_cmdlines", "saved_tgids" };
+	int r = xc_dump_copy_tables(rec->writer, XC_TRACEFS_PATH);
+	_cleanup_close_ int dirfd = -1;
+
+	if (r >= 0)
+		return r;
+	dirfd = open(rec->output, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	for (size_t i = 0; dirfd >= 0 && i < ARRAY_SIZE(tables); i++)
+		unlinkat(dirfd, tables[i], 0);
+	return r;
+}
+
 int xc_recorder_stop(struct xc_recorder *rec, struct xc_record_summary *ret, char *why,
 		     size_t why_len)
 {
@@ -496,6 +841,9 @@ int xc_recorder_stop(struct xc_recorder *rec, struct xc_record_summary *ret, cha
 	end = xc_now_ns(CLOCK_REALTIME);
 	if (rec->tracing && xc_session_tracing(rec->session, false) >= 0)
 		rec->tracing = false;
+	if (rec->gs_flush &&
+	    xc_session_clear_trigger(rec->session, "kvm", "kvm_hypercall", "traceoff") >= 0)
+		rec->gs_flush = false;
 	join_readers(rec);
 	r = account_cpus(rec);
 	/* Nothing more comes from the instance: remove it before anything else can fail. */
@@ -503,13 +851,18 @@ int xc_recorder_stop(struct xc_recorder *rec, struct xc_record_summary *ret, cha
 	rec->session = NULL;
 	rec->tracing = false;
 	if (r >= 0)
-		r = xc_dump_copy_tables(rec->writer, XC_TRACEFS_PATH);
+		r = copy_tables(rec);
 	if (r >= 0)
 		r = xt_dump_writer_set(rec->writer, "end_tod", "%" PRIu64, end);
+	if (r >= 0 && rec->gs_flush_armed)
+		r = xt_dump_writer_set(rec->writer, "gs_flush_trigger_removed", "%s",
+				       rec->gs_flush ? "no" : "yes");
 	if (r >= 0)
 		r = xt_dump_writer_close(rec->writer);
 	if (r < 0)
-		return fail(why, why_len, r, NULL, "%s: cannot complete the dump", rec->output);
+		return fail(why, why_len, r, r == -ENOSPC ? "what was written is readable; free space "
+			    "or record elsewhere with -o" : NULL, "%s: cannot complete the dump",
+			    rec->output);
 	if (anchors < 0)
 		return fail(why, why_len, anchors, NULL, "%s: cannot write the last clock anchors",
 			    rec->output);
@@ -525,6 +878,8 @@ void xc_recorder_free(struct xc_recorder *rec)
 		return;
 	if (rec->tracing && rec->session)
 		xc_session_tracing(rec->session, false);
+	if (rec->gs_flush && rec->session)
+		xc_session_clear_trigger(rec->session, "kvm", "kvm_hypercall", "traceoff");
 	join_readers(rec);
 	/* The readers' files are closed: the instance can go. */
 	xc_session_destroy(rec->session);

@@ -19,8 +19,15 @@ struct run_params {
 	bool force;                         /* --force */
 	enum xc_clock clock;                /* -t */
 	const char *specs[XRUN_MAX_SPECS];  /* -e SYSTEM[:EVENT], borrowed from argv */
+	const char *filters[XRUN_MAX_SPECS]; /* -f EXPR after specs[i], or NULL */
 	unsigned nr_specs;
+	bool no_default;                    /* --no-default */
+	enum xc_mode mode;                  /* -m stream|overwrite */
 	uint64_t buffer_kb;                 /* -b KB, 0 = kernel default */
+	const char *cpus;                   /* -C CPULIST, NULL = all; checked syntax */
+	bool top_level;                     /* --top-level */
+	bool stop_on_trigger;               /* --stop-on-trigger */
+	int gs_flush;                       /* --gs-flush 1, --no-gs-flush 0, -1 = by events */
 	bool quiet;                         /* -q */
 	bool verbose;                       /* -v */
 	char *const *command;               /* COMMAND [ARG]..., NULL-terminated, borrowed from argv */

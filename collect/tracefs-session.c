@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tracefs-session.c - the recording's own tracefs instance "xtrace-PID"
- * (DESIGN.md decision 7). Only the instance is ever changed: never the
- * top-level buffer, never the function tracer's files.
+ * (DESIGN.md decision 7). Only the instance is changed, never the function
+ * tracer's files; the top-level buffer only on request (--top-level), and
+ * then every file written is saved first and put back at the end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,10 +24,19 @@
 
 #define TRACEFS_MAGIC_NUMBER 0x74726163
 
+/* A top-level file as it was before we first wrote it. */
+struct saved_file {
+	char *file;
+	char *text;
+};
+
 struct xc_session {
-	struct tracefs_instance *inst;
+	struct tracefs_instance *inst; /* NULL: the top-level buffer */
+	bool top_level;
 	char *dir;
 	int marker_fd;
+	struct saved_file *saved;
+	size_t nr_saved;
 };
 
 /* The one adapter from libtracefs' -1/errno convention to a negative errno. */
@@ -119,7 +129,114 @@ static int open_marker(struct xc_session *s)
 	return s->marker_fd < 0 ? -errno : 0;
 }
 
-int xc_session_create(pid_t pid, struct xc_session **ret)
+/* Top level: keeps @file's text the first time it is about to change. */
+static int save_once(struct xc_session *s, const char *file)
+{
+	struct saved_file *saved;
+	char *text;
+
+	if (!s->top_level)
+		return 0;
+	for (size_t i = 0; i < s->nr_saved; i++)
+		if (!strcmp(s->saved[i].file, file))
+			return 0;
+	/* An empty file (set_event with no event) reads as NULL. */
+	text = tracefs_instance_file_read(NULL, file, NULL);
+	if (!text)
+		text = strdup("");
+	if (!text)
+		return -ENOMEM;
+	saved = reallocarray(s->saved, s->nr_saved + 1, sizeof(*saved));
+	if (!saved) {
+		free(text);
+		return -ENOMEM;
+	}
+	s->saved = saved;
+	s->saved[s->nr_saved].text = text;
+	s->saved[s->nr_saved].file = strdup(file);
+	if (!s->saved[s->nr_saved].file) {
+		free(text);
+		return -ENOMEM;
+	}
+	s->nr_saved++;
+	return 0;
+}
+
+/* set_event takes one event per write: clear it, then enable each saved line. */
+static void restore_set_event(const char *text)
+{
+	_cleanup_free_ char *path = tracefs_get_tracing_file("set_event");
+	_cleanup_free_ char *copy = strdup(text);
+	_cleanup_close_ int fd = -1;
+	char *save = NULL;
+
+	if (!path || !copy)
+		return;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (write(fd, line, strlen(line)) < 0)
+			break;
+}
+
+/* Writes a saved text back in the form its file accepts. */
+static void restore_file(const struct saved_file *f)
+{
+	const char *value = f->text;
+	char clock[64];
+
+	if (!strcmp(f->file, "set_event")) {
+		restore_set_event(f->text);
+		return;
+	}
+	if (!strcmp(f->file, "trace_clock")) {
+		const char *open = strchr(f->text, '[');
+
+		if (!open || sscanf(open, "[%63[^]]]", clock) != 1)
+			return;
+		value = clock;
+	} else if (strstr(f->file, "/filter") && !strncmp(f->text, "none", 4)) {
+		value = "0";
+	} else if (strstr(f->file, "/trigger")) {
+		return; /* ours are removed one by one; others were never touched */
+	}
+	tracefs_instance_file_write(NULL, f->file, value);
+}
+
+/* Puts the top-level files back, newest change first, tracing_on (saved first) last. */
+static void restore_top_level(struct xc_session *s)
+{
+	while (s->nr_saved > 0) {
+		struct saved_file *f = &s->saved[--s->nr_saved];
+
+		restore_file(f);
+		free(f->file);
+		free(f->text);
+	}
+	free(s->saved);
+	s->saved = NULL;
+}
+
+static int open_top_level(struct xc_session *s)
+{
+	int r;
+
+	s->top_level = true;
+	s->dir = tracefs_tracing_dir() ? strdup(tracefs_tracing_dir()) : NULL;
+	if (!s->dir)
+		return -ENOMEM;
+	r = save_once(s, "tracing_on");
+	if (r >= 0)
+		r = save_once(s, "set_event");
+	if (r >= 0)
+		r = xc_session_tracing(s, false);
+	if (r >= 0)
+		r = open_marker(s);
+	return r;
+}
+
+int xc_session_create(pid_t pid, bool top_level, struct xc_session **ret)
 {
 	char name[sizeof(XC_INSTANCE_PREFIX) + 16];
 	struct xc_session *s;
@@ -130,6 +247,15 @@ int xc_session_create(pid_t pid, struct xc_session **ret)
 	if (!s)
 		return -ENOMEM;
 	s->marker_fd = -1;
+	if (top_level) {
+		r = open_top_level(s);
+		if (r < 0) {
+			xc_session_destroy(s);
+			return r;
+		}
+		*ret = s;
+		return 0;
+	}
 	s->inst = tracefs_instance_create(name);
 	if (s->inst && !tracefs_instance_is_new(s->inst)) {
 		/* Left by an earlier process with our PID: not ours to keep. */
@@ -161,6 +287,10 @@ void xc_session_destroy(struct xc_session *s)
 	/* An open file of the instance would keep it from being removed. */
 	if (s->marker_fd >= 0)
 		close(s->marker_fd);
+	if (s->top_level) {
+		tracefs_trace_off(NULL);
+		restore_top_level(s);
+	}
 	if (s->inst) {
 		tracefs_trace_off(s->inst);
 		tracefs_instance_destroy(s->inst);
@@ -172,7 +302,7 @@ void xc_session_destroy(struct xc_session *s)
 
 const char *xc_session_name(const struct xc_session *s)
 {
-	return tracefs_instance_get_name(s->inst);
+	return s->top_level ? "top-level" : tracefs_instance_get_name(s->inst);
 }
 
 const char *xc_session_dir(const struct xc_session *s)
@@ -195,27 +325,53 @@ bool xc_session_has_clock(const struct xc_session *s, const char *name)
 
 int xc_session_set_clock(struct xc_session *s, const char *name)
 {
+	int r;
+
 	if (!xc_session_has_clock(s, name))
 		return -EINVAL;
+	r = save_once(s, "trace_clock");
+	if (r < 0)
+		return r;
 	return tracefs_result(tracefs_instance_file_write(s->inst, "trace_clock", name));
 }
 
 int xc_session_set_buffer_kb(struct xc_session *s, uint64_t kb)
 {
 	char value[32];
+	int r = save_once(s, "buffer_size_kb");
 
+	if (r < 0)
+		return r;
 	snprintf(value, sizeof(value), "%" PRIu64, kb);
 	return tracefs_result(tracefs_instance_file_write(s->inst, "buffer_size_kb", value));
+}
+
+int xc_session_set_buffer_percent(struct xc_session *s, unsigned percent)
+{
+	char value[16];
+	int r;
+
+	if (!tracefs_file_exists(s->inst, "buffer_percent"))
+		return -EOPNOTSUPP;
+	r = save_once(s, "buffer_percent");
+	if (r < 0)
+		return r;
+	snprintf(value, sizeof(value), "%u", percent);
+	return tracefs_result(tracefs_instance_file_write(s->inst, "buffer_percent", value));
 }
 
 int xc_session_set_option(struct xc_session *s, const char *name, bool on)
 {
 	_cleanup_free_ char *file = NULL;
+	int r;
 
 	if (asprintf(&file, "options/%s", name) < 0)
 		return -ENOMEM;
 	if (!tracefs_file_exists(s->inst, file))
 		return -EOPNOTSUPP;
+	r = save_once(s, file);
+	if (r < 0)
+		return r;
 	return tracefs_result(tracefs_instance_file_write(s->inst, file, on ? "1" : "0"));
 }
 
@@ -233,6 +389,86 @@ int xc_session_enable(struct xc_session *s, const struct xc_event_set *set)
 int xc_session_tracing(struct xc_session *s, bool on)
 {
 	return tracefs_result(on ? tracefs_trace_on(s->inst) : tracefs_trace_off(s->inst));
+}
+
+int xc_session_is_tracing(const struct xc_session *s)
+{
+	int r = tracefs_trace_is_on(s->inst);
+
+	return r < 0 ? tracefs_result(r) : r;
+}
+
+/* "events/SYSTEM/EVENT/FILE": must be freed with free(). */
+static char *event_file(const char *system, const char *event, const char *file)
+{
+	char *path;
+
+	return asprintf(&path, "events/%s/%s/%s", system, event, file) < 0 ? NULL : path;
+}
+
+static int write_event_file(struct xc_session *s, const char *system, const char *event,
+			    const char *file, const char *text)
+{
+	_cleanup_free_ char *path = event_file(system, event, file);
+	int r;
+
+	if (!path)
+		return -ENOMEM;
+	r = save_once(s, path);
+	if (r < 0)
+		return r;
+	return tracefs_result(tracefs_instance_file_write(s->inst, path, text));
+}
+
+int xc_session_set_filter(struct xc_session *s, const char *system, const char *event,
+			  const char *expr)
+{
+	return write_event_file(s, system, event, "filter", expr);
+}
+
+int xc_session_set_trigger(struct xc_session *s, const char *system, const char *event,
+			   const char *trigger)
+{
+	return write_event_file(s, system, event, "trigger", trigger);
+}
+
+int xc_session_clear_trigger(struct xc_session *s, const char *system, const char *event,
+			     const char *command)
+{
+	_cleanup_free_ char *removal = NULL;
+
+	if (asprintf(&removal, "!%s", command) < 0)
+		return -ENOMEM;
+	return write_event_file(s, system, event, "trigger", removal);
+}
+
+char *xc_session_read_trigger(const struct xc_session *s, const char *system, const char *event)
+{
+	_cleanup_free_ char *path = event_file(system, event, "trigger");
+
+	return path ? tracefs_instance_file_read(s->inst, path, NULL) : NULL;
+}
+
+int xc_session_set_cpumask(struct xc_session *s, const bool *cpus, unsigned n)
+{
+	/* Hex digits, most significant first, a comma between groups of 32 CPUs. */
+	char mask[(4096 / 32) * 9 + 1], *p = mask;
+	unsigned groups = (n + 31) / 32;
+	int r;
+
+	if (n == 0 || groups > 4096 / 32)
+		return -EINVAL;
+	for (unsigned g = groups; g-- > 0;) {
+		uint32_t bits = 0;
+
+		for (unsigned b = 0; b < 32 && g * 32 + b < n; b++)
+			bits |= cpus[g * 32 + b] ? 1u << b : 0;
+		p += sprintf(p, g == groups - 1 ? "%x" : ",%08x", bits);
+	}
+	r = save_once(s, "tracing_cpumask");
+	if (r < 0)
+		return r;
+	return tracefs_result(tracefs_instance_file_write(s->inst, "tracing_cpumask", mask));
 }
 
 int xc_session_subbuf_size(const struct xc_session *s, size_t *ret)

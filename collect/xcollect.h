@@ -12,6 +12,8 @@
  *   cpu-reader.c      one thread per CPU moving pages from trace_pipe_raw to the dump
  *   dump-meta.c       the dump's metadata and copies of tracefs files
  *   recorder.c        the whole recording: session, readers, dump
+ *   recorder-control.c what a running recording does on request: flush, pause, resume, status
+ *   control.c         the per-session Unix socket under XC_CONTROL_DIR (both ends)
  *   command.c         running COMMAND with signals forwarded and a periodic tick
  *   run-args.c        xtrace-run's command line (run-params.h)
  *
@@ -201,11 +203,16 @@ struct xc_cpu_stats {
 
 /*
  * Creates the instance "xtrace-@pid" with tracing off (an old instance of
- * that name is replaced). Must be destroyed with xc_session_destroy().
+ * that name is replaced). With @top_level, uses the top-level buffer instead
+ * (tracing off) and remembers its clock, size, options, CPU mask and enabled
+ * events to restore them. Must be destroyed with xc_session_destroy().
  */
-int xc_session_create(pid_t pid, struct xc_session **ret);
+int xc_session_create(pid_t pid, bool top_level, struct xc_session **ret);
 
-/* Turns tracing off, removes the instance and frees @s. Accepts NULL. */
+/*
+ * Turns tracing off, removes the instance (the top-level buffer: puts back
+ * what was saved, tracing_on included) and frees @s. Accepts NULL.
+ */
 void xc_session_destroy(struct xc_session *s);
 
 /* Instance name and directory. Borrowed. */
@@ -221,6 +228,12 @@ int xc_session_set_clock(struct xc_session *s, const char *name);
 /* Sets the per-CPU buffer size in KiB. */
 int xc_session_set_buffer_kb(struct xc_session *s, uint64_t kb);
 
+/*
+ * Sets buffer_percent: how full a CPU buffer must be before a poller of its
+ * trace_pipe_raw wakes. -EOPNOTSUPP when this kernel lacks the file.
+ */
+int xc_session_set_buffer_percent(struct xc_session *s, unsigned percent);
+
 /* Sets options/@name to @on. -EOPNOTSUPP when this kernel lacks the option. */
 int xc_session_set_option(struct xc_session *s, const char *name, bool on);
 
@@ -229,6 +242,27 @@ int xc_session_enable(struct xc_session *s, const struct xc_event_set *set);
 
 /* Turns the instance's tracing_on on or off. */
 int xc_session_tracing(struct xc_session *s, bool on);
+
+/* 1 when the instance's tracing_on reads 1, 0 when 0, or a negative errno. */
+int xc_session_is_tracing(const struct xc_session *s);
+
+/* Writes @expr to the filter of @system:@event. -EINVAL when the kernel refuses it. */
+int xc_session_set_filter(struct xc_session *s, const char *system, const char *event,
+			  const char *expr);
+
+/* Limits recording to the CPUs set in @cpus[0..@n) (tracing_cpumask). */
+int xc_session_set_cpumask(struct xc_session *s, const bool *cpus, unsigned n);
+
+/* Writes @trigger (e.g. "traceoff if nr == 1") to events/@system/@event/trigger. */
+int xc_session_set_trigger(struct xc_session *s, const char *system, const char *event,
+			   const char *trigger);
+
+/* Removes the trigger of command @command ("traceoff") from @system:@event. */
+int xc_session_clear_trigger(struct xc_session *s, const char *system, const char *event,
+			     const char *command);
+
+/* The text of events/@system/@event/trigger: must be freed with free(); NULL on error. */
+char *xc_session_read_trigger(const struct xc_session *s, const char *system, const char *event);
 
 /* Sub-buffer size of the instance (buffer_subbuf_size_kb); -ENOENT on older kernels. */
 int xc_session_subbuf_size(const struct xc_session *s, size_t *ret);
@@ -272,6 +306,7 @@ struct xc_cpu_reader_config {
 	size_t page_size;
 	struct xt_frame_writer *writer; /* borrowed: this CPU's frame writer */
 	struct xc_page_scanner *scanner; /* taken over (also on failure) */
+	bool on_demand;                 /* no thread: pages move only in xc_cpu_reader_drain() */
 };
 
 struct xc_cpu_reader_result {
@@ -282,8 +317,18 @@ struct xc_cpu_reader_result {
 
 struct xc_cpu_reader;
 
-/* Starts the reader thread. Free with xc_cpu_reader_join(). */
+/* Starts the reader thread (none when on_demand). Free with xc_cpu_reader_join(). */
 int xc_cpu_reader_start(const struct xc_cpu_reader_config *cfg, struct xc_cpu_reader **ret);
+
+/*
+ * On-demand readers only: moves everything the buffer holds (call with
+ * tracing off) into the writer and flushes it. Returns the events moved or
+ * a negative errno.
+ */
+int xc_cpu_reader_drain(struct xc_cpu_reader *r);
+
+/* Events moved so far; safe to call while the thread runs. */
+uint64_t xc_cpu_reader_events(const struct xc_cpu_reader *r);
 
 /*
  * Waits for the thread (once stop_fd is readable it drains trace_pipe_raw
@@ -293,13 +338,33 @@ void xc_cpu_reader_join(struct xc_cpu_reader *r, struct xc_cpu_reader_result *re
 
 /* ---- recorder.c ----------------------------------------------------------- */
 
+enum xc_mode {
+	XC_MODE_STREAM,    /* everything goes to disk as it comes */
+	XC_MODE_OVERWRITE, /* flight recorder: the ring buffer overwrites, written at flushes */
+};
+
+/* Parses "stream" or "overwrite". 0 or -EINVAL. */
+int xc_mode_parse(const char *s, enum xc_mode *ret);
+const char *xc_mode_name(enum xc_mode m);
+
+/* The guest-services flush hypercall (DESIGN.md decision 5) and the trigger stopping on it. */
+#define XC_GS_FLUSH_NR 0x4b525402u
+#define XC_GS_FLUSH_TRIGGER "traceoff if nr == 0x4b525402"
+
 struct xc_record_config {
 	const char *output;             /* dump directory */
 	bool force;                     /* reuse a non-empty output directory */
 	enum xc_clock clock;
+	enum xc_mode mode;
 	const char *const *specs;       /* -e SYSTEM[:EVENT] */
+	const char *const *filters;     /* per spec: ftrace filter or NULL; may be NULL */
 	unsigned nr_specs;
+	bool no_default;                /* only the events of @specs */
 	uint64_t buffer_kb;             /* per-CPU buffer, 0 = kernel default */
+	const char *cpus;               /* CPU list to record, NULL = all */
+	bool top_level;                 /* record in the top-level buffer */
+	bool stop_on_trigger;           /* tracing_on 0 from elsewhere ends the recording */
+	int gs_flush;                   /* 1 arm, 0 not, -1 when kvm:kvm_hypercall is recorded */
 	pid_t session;                  /* names the instance "xtrace-SESSION" */
 };
 
@@ -337,8 +402,37 @@ const char *xc_recorder_trace_clock(const struct xc_recorder *r);
 /* Starts the reader threads and tracing, writes the first anchors. */
 int xc_recorder_start(struct xc_recorder *r, char *why, size_t why_len);
 
-/* Periodic work (call about once a second): anchors. */
+/*
+ * Periodic work (call several times a second): anchors once a second, and
+ * the watch on tracing_on: when something else turned it off (a trigger,
+ * cyclictest -b), flushes and re-arms it. Returns 1 when the recording
+ * must end (--stop-on-trigger), 0, or a negative errno.
+ */
 int xc_recorder_tick(struct xc_recorder *r);
+
+/*
+ * Writes out what the ring buffer holds (overwrite mode: tracing stops for
+ * the time of the drain; stream mode: anchors only, data streams anyway)
+ * and logs the flush, with @reason, in the metadata. Returns the events
+ * written or a negative errno.
+ */
+int xc_recorder_flush(struct xc_recorder *r, const char *reason);
+
+/* Pauses or resumes tracing (a paused recording is not re-armed by the watch). */
+int xc_recorder_pause(struct xc_recorder *r, bool pause);
+
+/*
+ * One line "key=value ..." describing the running recording: pid, output,
+ * mode, clock, state, events, lost. Returns its length or -ENOBUFS.
+ */
+int xc_recorder_status(struct xc_recorder *r, char *buf, size_t len);
+
+/*
+ * Handles one control request line (flush, pause, resume, stop, status),
+ * writing the reply line to @reply. Returns 1 for stop (the caller ends the
+ * recording), 0, or a negative errno (the reply says why).
+ */
+int xc_recorder_control(struct xc_recorder *r, const char *request, char *reply, size_t len);
 
 /*
  * Writes the last anchors, turns tracing off, drains every CPU, removes the
@@ -360,20 +454,30 @@ void xc_recorder_free(struct xc_recorder *r);
  */
 int xc_signals_block(sigset_t *ret_old);
 
-typedef void (*xc_tick_fn)(void *userdata);
+/* Return 1 to end the command (it gets SIGTERM), 0 to go on. */
+typedef int (*xc_tick_fn)(void *userdata);
+typedef int (*xc_fd_fn)(int fd, void *userdata);
+
+struct xc_command_hooks {
+	unsigned tick_ms;
+	xc_tick_fn tick;  /* called about every tick_ms */
+	int fd;           /* -1, or polled: @on_fd is called when it is readable */
+	xc_fd_fn on_fd;
+	void *userdata;
+};
 
 /*
  * Runs @argv (PATH searched) with @env as its environment and @child_mask as
- * its signal mask, calling @tick about every @tick_ms until it exits.
- * SIGINT, SIGTERM and SIGHUP sent to this process by another process are
- * passed on to the command (a terminal's signals reach it directly); either
- * way this waits for the command to end. Returns 0 and *ret_status: the
- * exit code, or 128 + signal when it was killed; if a signal was already
- * pending, the command is not started and the status is 128 + that signal.
- * Returns a negative errno when it cannot be started (-ENOENT: not found).
+ * its signal mask, calling the hooks until it exits. SIGINT, SIGTERM and
+ * SIGHUP sent to this process by another process are passed on to the
+ * command (a terminal's signals reach it directly); either way this waits
+ * for the command to end. Returns 0 and *ret_status: the exit code, or
+ * 128 + signal when it was killed; if a signal was already pending, the
+ * command is not started and the status is 128 + that signal. Returns a
+ * negative errno when it cannot be started (-ENOENT: not found).
  */
 int xc_command_run(char *const *argv, char *const *env, const sigset_t *child_mask,
-		   unsigned tick_ms, xc_tick_fn tick, void *userdata, int *ret_status);
+		   const struct xc_command_hooks *hooks, int *ret_status);
 
 /*
  * A copy of @env (NULL-terminated) where each "NAME=value" of @set (NULL-
@@ -381,5 +485,48 @@ int xc_command_run(char *const *argv, char *const *env, const sigset_t *child_ma
  * borrowed; free only the array, with free().
  */
 int xc_env_with(char *const *env, char *const *set, char ***ret);
+
+/* ---- control.c ------------------------------------------------------------ */
+
+#define XC_CONTROL_DIR "/run/xtrace"
+#define XC_CONTROL_LINE_MAX 1024
+
+struct xc_control;
+
+/*
+ * Listens on XC_CONTROL_DIR/@session.sock (the directory made 0700, the
+ * socket 0600). Free with xc_control_free(), which removes the socket.
+ */
+int xc_control_listen(pid_t session, struct xc_control **ret);
+void xc_control_free(struct xc_control *c);
+
+/* The listening fd, to poll. Borrowed. */
+int xc_control_fd(const struct xc_control *c);
+
+typedef int (*xc_request_fn)(const char *request, char *reply, size_t len, void *userdata);
+
+/*
+ * Accepts one connection, reads its request line, answers with what @fn
+ * writes to the reply. Returns what @fn returned (or 0 when nobody was
+ * waiting), or a negative errno of the connection.
+ */
+int xc_control_serve(struct xc_control *c, xc_request_fn fn, void *userdata);
+
+/*
+ * Sends @request to session @session and reads the reply line into @reply.
+ * Returns 0 when the session answered "ok ...", -EREMOTEIO when it answered
+ * with an error (the reply says which), -ENOENT when no such session runs.
+ */
+int xc_control_request(pid_t session, const char *request, char *reply, size_t len);
+
+/*
+ * The sessions with a socket whose recorder still runs, ascending, into
+ * *ret (must be freed with free()). Returns their number or a negative errno
+ * (0 when XC_CONTROL_DIR does not exist).
+ */
+int xc_control_sessions(pid_t **ret);
+
+/* Removes sockets of sessions that no longer run. Returns the number removed. */
+int xc_control_remove_stale(void);
 
 #endif

@@ -17,16 +17,47 @@
 #include "tool.h"
 #include "xcollect.h"
 
-#define TICK_MS 1000u /* anchors once a second */
+#define TICK_MS 100u /* the tracing_on watch; anchors once a second */
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
 
 extern char **environ;
 
-static void tick(void *userdata)
+/* What the command loop works on. */
+struct running {
+	struct xc_recorder *rec;
+	struct xc_control *control;
+	bool stop_requested; /* by xtrace-ctl stop or the trigger: not a failure */
+};
+
+static int tick(void *userdata)
 {
+	struct running *run = userdata;
 	/* A failed anchor shows at the end, when the last ones are written. */
-	xc_recorder_tick(userdata);
+	int r = xc_recorder_tick(run->rec);
+
+	if (r > 0)
+		run->stop_requested = true;
+	return r > 0;
+}
+
+static int on_request(const char *request, char *reply, size_t len, void *userdata)
+{
+	struct running *run = userdata;
+
+	return xc_recorder_control(run->rec, request, reply, len);
+}
+
+static int on_control(int fd, void *userdata)
+{
+	struct running *run = userdata;
+	int r;
+
+	(void)fd;
+	r = xc_control_serve(run->control, on_request, run);
+	if (r > 0)
+		run->stop_requested = true;
+	return r > 0;
 }
 
 static void report_verbose(const struct xc_recorder *rec)
@@ -73,16 +104,31 @@ static void report_summary(const struct xc_record_summary *sum, const struct run
 	format_size(sum->bytes, size, sizeof(size));
 	fprintf(stderr, "%s: %" PRIu64 " events, %s written to %s\n", tool_name(), sum->events,
 		size, p->output);
-	for (unsigned cpu = 0; cpu < sum->nr_cpus; cpu++)
-		if (sum->lost[cpu])
+	for (unsigned cpu = 0; cpu < sum->nr_cpus; cpu++) {
+		if (!sum->lost[cpu])
+			continue;
+		if (p->mode == XC_MODE_OVERWRITE)
+			fprintf(stderr, "%s: cpu%u: %" PRIu64 " older events overwritten (the "
+				"flight recorder keeps the latest; -b keeps more)\n", tool_name(),
+				cpu, sum->lost[cpu]);
+		else
 			fprintf(stderr, "%s: LOST %" PRIu64 " events on cpu%u: use -b to enlarge "
 				"buffers\n", tool_name(), sum->lost[cpu], cpu);
+	}
 }
 
 /* Runs the command with XTRACE_SESSION and XTRACE_OUTPUT set; returns its exit status. */
-static int run_command(struct xc_recorder *rec, const struct run_params *p,
+static int run_command(struct running *run, const struct run_params *p,
 		       const sigset_t *child_mask)
 {
+	const struct xc_command_hooks hooks = {
+		.tick_ms = TICK_MS,
+		.tick = tick,
+		.fd = xc_control_fd(run->control),
+		.on_fd = on_control,
+		.userdata = run,
+	};
+	struct xc_recorder *rec = run->rec;
 	_cleanup_free_ char *session = NULL, *output = NULL;
 	_cleanup_free_ char **env = NULL;
 	int r, status;
@@ -92,7 +138,7 @@ static int run_command(struct xc_recorder *rec, const struct run_params *p,
 		return tool_error(-ENOMEM, "environment"), EXIT_TOOL_FAILURE;
 	r = xc_env_with(environ, (char *const[]){ session, output, NULL }, &env);
 	if (r >= 0)
-		r = xc_command_run(p->command, env, child_mask, TICK_MS, tick, rec, &status);
+		r = xc_command_run(p->command, env, child_mask, &hooks, &status);
 	if (r == -ENOENT) {
 		tool_error(0, "%s: command not found; check its name and PATH", p->command[0]);
 		return EXIT_NOT_FOUND;
@@ -110,12 +156,20 @@ static int record(const struct run_params *p, const sigset_t *child_mask)
 		.output = p->output,
 		.force = p->force,
 		.clock = p->clock,
+		.mode = p->mode,
 		.specs = p->specs,
+		.filters = p->filters,
 		.nr_specs = p->nr_specs,
+		.no_default = p->no_default,
 		.buffer_kb = p->buffer_kb,
+		.cpus = p->cpus,
+		.top_level = p->top_level,
+		.stop_on_trigger = p->stop_on_trigger,
+		.gs_flush = p->gs_flush,
 		.session = getpid(),
 	};
 	struct xc_record_summary sum = {};
+	struct running run = {};
 	struct xc_recorder *rec;
 	char why[1024];
 	int r, status;
@@ -125,12 +179,22 @@ static int record(const struct run_params *p, const sigset_t *child_mask)
 		return tool_error(0, "%s", why), EXIT_TOOL_FAILURE;
 	if (p->verbose)
 		report_verbose(rec);
+	run.rec = rec;
+	xc_control_remove_stale();
+	r = xc_control_listen(cfg.session, &run.control);
+	if (r < 0) {
+		xc_recorder_free(rec);
+		return tool_error(r, XC_CONTROL_DIR "/%d.sock: cannot listen; run as root",
+				  (int)cfg.session), EXIT_TOOL_FAILURE;
+	}
 	r = xc_recorder_start(rec, why, sizeof(why));
 	if (r < 0) {
+		xc_control_free(run.control);
 		xc_recorder_free(rec);
 		return tool_error(0, "%s", why), EXIT_TOOL_FAILURE;
 	}
-	status = run_command(rec, p, child_mask);
+	status = run_command(&run, p, child_mask);
+	xc_control_free(run.control);
 	r = xc_recorder_stop(rec, &sum, why, sizeof(why));
 	if (r < 0)
 		tool_error(0, "%s", why);
@@ -138,9 +202,10 @@ static int record(const struct run_params *p, const sigset_t *child_mask)
 		report_summary(&sum, p);
 	xc_recorder_free(rec);
 	/* A failed recording must not look like a successful run. */
-	if ((r < 0 || sum.reader_error < 0) && status == 0)
-		return EXIT_TOOL_FAILURE;
-	return status;
+	if (r < 0 || sum.reader_error < 0)
+		return status == 0 || run.stop_requested ? EXIT_TOOL_FAILURE : status;
+	/* Ended on request: the command's SIGTERM is ours, not a failure. */
+	return run.stop_requested ? EXIT_TOOL_OK : status;
 }
 
 int main(int argc, char **argv)

@@ -29,20 +29,30 @@ struct ticker {
 	char flag[64]; /* created by the first tick: the command waits for it */
 };
 
-static void on_tick(void *userdata)
+static int on_tick(void *userdata)
 {
 	struct ticker *t = userdata;
 	FILE *f;
 
 	if (t->ticks++ == 0 && t->flag[0] && (f = fopen(t->flag, "we")))
 		fclose(f);
+	return 0;
+}
+
+static int run_argv(char **argv, char **env, struct ticker *t, int *ret_status)
+{
+	const struct xc_command_hooks hooks = {
+		.tick_ms = 20, .tick = on_tick, .fd = -1, .userdata = t,
+	};
+
+	return xc_command_run(argv, env, &child_mask, &hooks, ret_status);
 }
 
 static int run_sh(const char *script, struct ticker *t, int *ret_status)
 {
 	char *argv[] = { "sh", "-c", (char *)script, NULL };
 
-	return xc_command_run(argv, environ, &child_mask, 20, on_tick, t, ret_status);
+	return run_argv(argv, environ, t, ret_status);
 }
 
 static int setup(void **state)
@@ -97,7 +107,7 @@ static void test_not_found(void **state)
 	struct ticker t = {};
 	int status = -1;
 
-	assert_int_equal(xc_command_run(argv, environ, &child_mask, 20, on_tick, &t, &status),
+	assert_int_equal(run_argv(argv, environ, &t, &status),
 			 -ENOENT);
 	assert_int_equal(status, -1);
 }
@@ -128,7 +138,7 @@ static void test_environment(void **state)
 	while (env[n])
 		n++;
 	assert_int_equal(n, 5);
-	assert_int_equal(xc_command_run(argv, env, &child_mask, 20, on_tick, &t, &status), 0);
+	assert_int_equal(run_argv(argv, env, &t, &status), 0);
 	assert_int_equal(status, 0);
 }
 

@@ -42,6 +42,58 @@ static void test_defaults(void **state)
 	assert_null(p.command[2]);
 }
 
+/* The session options: mode, selection, filters, CPUs, buffer choice, trigger handling. */
+static void test_session_options(void **state)
+{
+	char *argv[] = { "xtrace-run", "-m", "overwrite", "--no-default", "-e", "sched",
+			 "-e", "irq", "-f", "irq > 3", "-C", "0,2-3", "--top-level",
+			 "--stop-on-trigger", "--no-gs-flush", "true", NULL };
+	struct run_params p;
+
+	(void)state;
+	assert_int_equal(parse(ARGC(argv), argv, &p), 0);
+	assert_int_equal(p.mode, XC_MODE_OVERWRITE);
+	assert_true(p.no_default);
+	assert_null(p.filters[0]);
+	assert_string_equal(p.filters[1], "irq > 3");
+	assert_string_equal(p.cpus, "0,2-3");
+	assert_true(p.top_level);
+	assert_true(p.stop_on_trigger);
+	assert_int_equal(p.gs_flush, 0);
+	assert_int_equal(parse(2, (char *[]){ "xtrace-run", "true", NULL }, &p), 0);
+	assert_int_equal(p.mode, XC_MODE_STREAM);
+	assert_int_equal(p.gs_flush, -1);
+	assert_null(p.cpus);
+	assert_int_equal(parse(3, (char *[]){ "xtrace-run", "--gs-flush", "true", NULL }, &p), 0);
+	assert_int_equal(p.gs_flush, 1);
+}
+
+static void assert_refused(char **argv, int argc, const char *reason)
+{
+	struct run_params p;
+
+	assert_int_equal(parse(argc, argv, &p), -EINVAL);
+	if (!strstr(why, reason))
+		fail_msg("expected '%s' in '%s'", reason, why);
+}
+
+static void test_session_options_bad(void **state)
+{
+	(void)state;
+	assert_refused((char *[]){ "xtrace-run", "-m", "ring", "true", NULL }, 4,
+		       "-m 'ring': unknown mode");
+	assert_refused((char *[]){ "xtrace-run", "-f", "x > 1", "true", NULL }, 4,
+		       "give it after the -e it filters");
+	assert_refused((char *[]){ "xtrace-run", "-e", "irq", "-f", "a", "-f", "b", "true", NULL },
+		       8, "already has a filter");
+	assert_refused((char *[]){ "xtrace-run", "-e", "irq", "-f", "", "true", NULL }, 6,
+		       "-f: empty filter");
+	assert_refused((char *[]){ "xtrace-run", "-C", "1-x", "true", NULL }, 4,
+		       "-C '1-x': expected a CPU list");
+	assert_refused((char *[]){ "xtrace-run", "-C", "99999", "true", NULL }, 4,
+		       "expected a CPU list");
+}
+
 static void test_all_options(void **state)
 {
 	char *argv[] = { "xtrace-run", "-o", "out", "--force", "-t", "mono", "-e", "sched",
@@ -191,6 +243,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_session_options),
+		cmocka_unit_test(test_session_options_bad),
 		cmocka_unit_test(test_command_options_not_ours),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_help_version),

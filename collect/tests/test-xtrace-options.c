@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-xtrace-options.c - each xtrace-run option checked on what it recorded
+ * (suite root): the flight-recorder mode, event selection and filters, CPU
+ * lists, lost counts against the kernel's own statistics, quiet runs
+ * (the top-level buffer: test-xtrace-top-level.c).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "xcollect.h"
+#include "xrun-harness.h"
+
+/* Two numbers written by the recorded command into @path. */
+static void read_two(const char *path, long *a, long *b)
+{
+	_cleanup_free_ char *text = slurp(path);
+
+	assert_int_equal(sscanf(text, "%ld %ld", a, b), 2);
+}
+
+/* Overwrite mode: nothing reaches the dump before a flush; a flush writes and keeps recording. */
+static void test_overwrite_flush(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *sizes = scratch(f, "sizes");
+	_cleanup_free_ char *script = NULL;
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	struct scan s = { .marker = f->marker };
+	long before, after;
+
+	assert_true(asprintf(&script,
+			     "dd if=/dev/zero of=/dev/null bs=1 count=2000 2>/dev/null; "
+			     "b=$(cat $XTRACE_OUTPUT/cpu*.xtd | wc -c); %s flush >/dev/null || exit 9; "
+			     "a=$(cat $XTRACE_OUTPUT/cpu*.xtd | wc -c); echo $b $a > %s; "
+			     "echo %s > " T "/trace_marker", xctl_bin, sizes, f->marker) > 0);
+	assert_int_equal(run(f, (const char *[]){ "-q", "-m", "overwrite", "-o", out, "sh", "-c",
+						  script, NULL }),
+			 0);
+	read_two(sizes, &before, &after);
+	assert_int_equal(before, 0);
+	assert_true(after > 0);
+	scan_dump(out, 0, &s, &d);
+	assert_string_equal(xt_dump_meta(d, "mode"), "overwrite");
+	assert_int_equal(meta_u64(d, "flush_count"), 1);
+	assert_non_null(strstr(xt_dump_meta(d, "flush.0"), " xtrace-ctl events="));
+	/* Recorded after the flush: the recording went on. */
+	assert_int_equal(s.markers, 1);
+	assert_true(scan_count(&s, "raw_syscalls:sys_enter") > 2000);
+	assert_placed(d, &s);
+}
+
+/* The per-CPU lost counts in the dump are the kernel's: overruns of a small overwritten buffer. */
+static void test_lost_counts(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *stats = scratch(f, "stats");
+	_cleanup_free_ char *script = NULL;
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	uint64_t total = 0;
+	unsigned cpus;
+
+	/* Paused before the statistics are read: nothing changes them afterwards. */
+	assert_true(asprintf(&script,
+			     "dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; "
+			     "%s pause >/dev/null || exit 9; "
+			     "for c in " T "/instances/" XC_INSTANCE_PREFIX "$XTRACE_SESSION/per_cpu/cpu*; "
+			     "do cat $c/stats > %s.${c##*cpu}; done", xctl_bin, stats) > 0);
+	assert_int_equal(run(f, (const char *[]){ "-q", "-m", "overwrite", "-b", "16", "-o", out,
+						  "sh", "-c", script, NULL }),
+			 0);
+	assert_int_equal(xt_dump_open(out, &d), 0);
+	cpus = xt_dump_cpu_count(d);
+	for (unsigned cpu = 0; cpu < cpus; cpu++) {
+		_cleanup_free_ char *path = NULL, *text = NULL;
+		struct xc_cpu_stats st;
+		char key[32];
+
+		assert_true(asprintf(&path, "%s.%u", stats, cpu) > 0);
+		text = slurp(path);
+		assert_int_equal(xc_cpu_stats_parse(text, &st), 0);
+		snprintf(key, sizeof(key), "cpu%u.overrun", cpu);
+		assert_int_equal(meta_u64(d, key), st.overrun);
+		assert_int_equal(xt_dump_lost(d, cpu), st.overrun + st.commit_overrun + st.dropped);
+		total += st.overrun;
+	}
+	/* 200000 syscall events cannot fit in 16 KiB per CPU. */
+	assert_true(total > 0);
+}
+
+static void check_switch_filter(struct scan *s, const struct xt_event *ev, struct tep_record *rec,
+				struct tep_event *te)
+{
+	unsigned long long prev_pid;
+
+	(void)ev;
+	if (strcmp(te->name, "sched_switch"))
+		return;
+	assert_int_equal(tep_get_field_val(NULL, te, "prev_pid", rec, &prev_pid, 0), 0);
+	if (prev_pid == 0)
+		++*(unsigned *)s->userdata;
+}
+
+/* --no-default records only the -e events; -f filters the event before it, not the next. */
+static void test_events_and_filter(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump");
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	unsigned idle_switches = 0;
+	struct scan s = { .each = check_switch_filter, .userdata = &idle_switches,
+			  .marker = f->marker };
+
+	assert_int_equal(run(f, (const char *[]){ "-q", "--no-default", "-e", "sched:sched_switch",
+						  "-f", "prev_pid != 0", "-e",
+						  "raw_syscalls:sys_enter", "-o", out, "sh", "-c",
+						  "sleep 0.1; sleep 0.1", NULL }),
+			 0);
+	scan_dump(out, 0, &s, &d);
+	assert_string_equal(xt_dump_meta(d, "events"), "sched:sched_switch,raw_syscalls:sys_enter");
+	assert_string_equal(xt_dump_meta(d, "filter.0"), "sched:sched_switch prev_pid != 0");
+	assert_null(xt_dump_meta(d, "filter.1"));
+	assert_true(scan_count(&s, "sched:sched_switch") > 0);
+	assert_int_equal(idle_switches, 0);
+	assert_true(scan_count(&s, "raw_syscalls:sys_enter") > 0);
+	for (unsigned i = 0; i < s.nr_names; i++)
+		if (strcmp(s.names[i].name, "sched:sched_switch") &&
+		    strcmp(s.names[i].name, "raw_syscalls:sys_enter") &&
+		    strcmp(s.names[i].name, "ftrace:print"))
+			fail_msg("%s recorded with --no-default", s.names[i].name);
+}
+
+/* A filter the kernel refuses is named with the event and nothing is recorded. */
+static void test_bad_filter(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *err = NULL;
+
+	assert_int_equal(run(f, (const char *[]){ "-e", "sched:sched_switch", "-f", "nosuchfield > 1",
+						  "-o", out, "true", NULL }),
+			 1);
+	err = stderr_text(f);
+	assert_non_null(strstr(err, "-f 'nosuchfield > 1': sched:sched_switch refuses this filter"));
+	assert_int_equal(run(f, (const char *[]){ "-f", "x", "-o", out, "true", NULL }), 2);
+}
+
+/* -C: only the listed CPUs record, even with work on the others. */
+static void test_cpus(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump");
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	struct scan s = { .marker = f->marker };
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	assert_int_equal(run(f, (const char *[]){ "-q", "-C", "1", "-o", out, "sh", "-c",
+						  "taskset -c 0 dd if=/dev/zero of=/dev/null bs=1 "
+						  "count=1000 2>/dev/null; taskset -c 1 dd "
+						  "if=/dev/zero of=/dev/null bs=1 count=1000 2>/dev/null",
+						  NULL }),
+			 0);
+	scan_dump(out, 0, &s, &d);
+	assert_string_equal(xt_dump_meta(d, XT_META_CPUS), "1");
+	assert_false(xt_dump_has_cpu(d, 0));
+	assert_int_equal(s.cpu_events[0], 0);
+	assert_true(s.cpu_events[1] > 2000);
+	assert_int_equal(run(f, (const char *[]){ "-q", "-C", "64", "--force", "-o", out, "true",
+						  NULL }),
+			 1);
+}
+
+/* -q: no summary; without it one line says what was recorded. */
+static void test_quiet(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *err = NULL, *err_q = NULL;
+
+	assert_int_equal(run(f, (const char *[]){ "-o", out, "true", NULL }), 0);
+	err = stderr_text(f);
+	assert_non_null(strstr(err, " events, "));
+	assert_non_null(strstr(err, " written to "));
+	assert_int_equal(run(f, (const char *[]){ "-q", "--force", "-o", out, "true", NULL }), 0);
+	err_q = stderr_text(f);
+	assert_string_equal(err_q, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_overwrite_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_and_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet, setup, teardown),
+	};
+
+	if (check_machine() < 0) {
+		fprintf(stderr, "skipped: needs root, a mounted tracefs and KVMRT_BUILD_ROOT\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
