@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * End to end on a real libvirtd (qemu:///system): define a TCG domain with
+ * hand-made XML, kvmrt-import it, make it real-time in the configuration,
+ * kvmrt-sync-config, read the XML back from the daemon, query, -r, rename.
+ * The domain is never started (no /dev/kvm here). When no libvirtd runs, the
+ * test starts virtlogd and libvirtd by hand (there is no systemd) and stops
+ * exactly those daemons, by pid, at the end (creating the libvirt-qemu user
+ * first if the packages did not). Needs root.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "fileio.h"
+#include "kvmrt.h"
+#include "test-exec.h"
+
+#define URI "qemu:///system"
+#define UUID "5b1a7c3e-2f4d-4e6a-9c8b-7d1e2f3a4b5c"
+#define TOPOLOGY "pack:1 numa:1 core:8 pu:1"
+
+struct daemon {
+	const char *prog, *pidfile;
+	pid_t started; /* 0 when it was already running */
+};
+
+static struct daemon daemons[] = {
+	{ "/usr/sbin/virtlogd", "/run/virtlogd.pid", 0 },
+	{ "/usr/sbin/libvirtd", "/run/libvirtd.pid", 0 },
+};
+
+static pid_t running_pid(const char *pidfile)
+{
+	char *text;
+	size_t len;
+	long pid;
+
+	if (read_file_at(-100, pidfile, 64, &text, &len) < 0)
+		return 0;
+	pid = strtol(text, NULL, 10);
+	free(text);
+	return pid > 0 && kill((pid_t)pid, 0) == 0 ? (pid_t)pid : 0;
+}
+
+static void quiet(void *ud, virErrorPtr e)
+{
+}
+
+static virConnectPtr connect_wait(void)
+{
+	for (int i = 0; i < 100; i++) {
+		virConnectPtr c = virConnectOpen(URI);
+
+		if (c)
+			return c;
+		usleep(200 * 1000);
+	}
+	return NULL;
+}
+
+/* libvirt's QEMU driver runs guests as libvirt-qemu (Debian's package creates it). */
+static int ensure_qemu_user(void)
+{
+	char *argv[] = { "/usr/sbin/useradd", "--system", "--no-create-home", "--user-group",
+			 "--shell", "/usr/sbin/nologin", "libvirt-qemu", NULL };
+	struct test_output o;
+	int r;
+
+	if (getpwnam("libvirt-qemu"))
+		return 0;
+	r = test_exec(argv, &o);
+	if (r == 0) {
+		r = o.status == 0 ? 0 : -1;
+		test_output_free(&o);
+	}
+	return r;
+}
+
+static int start_daemons(void)
+{
+	if (ensure_qemu_user() < 0) {
+		fprintf(stderr, "cannot create the libvirt-qemu user\n");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		char *argv[] = { (char *)daemons[i].prog, "-d", NULL };
+		struct test_output o;
+
+		if (running_pid(daemons[i].pidfile))
+			continue;
+		if (test_exec(argv, &o) < 0 || o.status != 0) {
+			fprintf(stderr, "cannot start %s\n", daemons[i].prog);
+			return -1;
+		}
+		test_output_free(&o);
+		for (int k = 0; k < 50 && !daemons[i].started; k++) {
+			daemons[i].started = running_pid(daemons[i].pidfile);
+			usleep(100 * 1000);
+		}
+	}
+	return 0;
+}
+
+static void stop_daemons(void)
+{
+	for (size_t i = sizeof(daemons) / sizeof(daemons[0]); i-- > 0;) {
+		pid_t pid = daemons[i].started;
+
+		if (!pid)
+			continue;
+		kill(pid, SIGTERM);
+		for (int k = 0; k < 100 && kill(pid, 0) == 0; k++)
+			usleep(100 * 1000);
+		daemons[i].started = 0;
+	}
+}
+
+struct fixture {
+	virConnectPtr conn;
+	char *dir, *cfg;
+};
+
+static void undefine(virConnectPtr conn)
+{
+	virDomainPtr d = virDomainLookupByUUIDString(conn, UUID);
+
+	if (d) {
+		virDomainUndefine(d);
+		virDomainFree(d);
+	}
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char *path = test_source_path("fixtures/kvmrt-core/domains/e2e-tcg.xml"), *xml;
+	virDomainPtr d;
+	size_t len;
+
+	if (geteuid() != 0 || access("/usr/sbin/libvirtd", X_OK) != 0) {
+		fprintf(stderr, "e2e: needs root and libvirtd: skipped\n");
+		free(f);
+		free(path);
+		return 0;
+	}
+	virSetErrorFunc(NULL, quiet);
+	if (!f || start_daemons() < 0 || !(f->conn = connect_wait()) ||
+	    read_file_at(-100, path, 1 << 20, &xml, &len) < 0)
+		return -1;
+	undefine(f->conn);
+	d = virDomainDefineXMLFlags(f->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	free(xml);
+	free(path);
+	if (!d) {
+		fprintf(stderr, "define: %s\n", virGetLastErrorMessage());
+		return -1;
+	}
+	virDomainFree(d);
+	f->dir = test_mkdtemp();
+	if (asprintf(&f->cfg, "%s/kvmrt.cfg", f->dir) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f) {
+		undefine(f->conn);
+		virConnectClose(f->conn);
+		test_rm_rf(f->dir);
+		free(f->dir);
+		free(f->cfg);
+		free(f);
+	}
+	stop_daemons();
+	return 0;
+}
+
+static void tool(struct fixture *f, const char *name, const char *extra, int status,
+		 const char *out)
+{
+	char path[128];
+	char *argv[] = { path, "-f", f->cfg, "-c", URI, "--topology", TOPOLOGY, (char *)extra, NULL };
+	struct test_output o;
+
+	snprintf(path, sizeof(path), "kvmrt-core/%s", name);
+	assert_int_equal(test_exec(argv, &o), 0);
+	if (o.status != status || (out && !strstr(o.out, out)))
+		fail_msg("%s %s: status %d\n%s%s", name, extra ? extra : "", o.status, o.out, o.err);
+	test_output_free(&o);
+}
+
+static char *daemon_xml(struct fixture *f)
+{
+	virDomainPtr d = virDomainLookupByUUIDString(f->conn, UUID);
+	char *xml;
+
+	assert_non_null(d);
+	xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
+	virDomainFree(d);
+	assert_non_null(xml);
+	return xml;
+}
+
+/* The daemon's XML of the real-time domain passes libvirt's schema. */
+static void validate_xml(struct fixture *f, const char *xml)
+{
+	char path[4200];
+	char *argv[] = { "/usr/bin/virt-xml-validate", path, "domain", NULL };
+	struct test_output o;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/domain.xml", f->dir);
+	fp = fopen(path, "we");
+	assert_non_null(fp);
+	fputs(xml, fp);
+	fclose(fp);
+	assert_int_equal(test_exec(argv, &o), 0);
+	if (o.status != 0)
+		fail_msg("virt-xml-validate: %s%s", o.out, o.err);
+	test_output_free(&o);
+}
+
+static void make_rt(struct fixture *f, const char *name)
+{
+	struct kvmrt_config *c;
+	char why[1024], *text;
+	int i;
+
+	assert_int_equal(kvmrt_config_load(f->cfg, &c, why, sizeof(why)), 0);
+	i = kvmrt_config_find(c, UUID);
+	assert_true(i >= 0);
+	c->vms[i].rt = true;
+	c->vms[i].nr_vcpus = 2;
+	c->vms[i].guest_services = true;
+	free(c->vms[i].cpuset);
+	c->vms[i].cpuset = strdup("2-4");
+	free(c->vms[i].name);
+	c->vms[i].name = strdup(name);
+	assert_int_equal(kvmrt_config_format(c, &text), 0);
+	assert_int_equal(kvmrt_config_replace(f->cfg, text, why, sizeof(why)), 0);
+	free(text);
+	kvmrt_config_free(c);
+}
+
+static void assert_has(const char *xml, const char *what)
+{
+	if (!strstr(xml, what))
+		fail_msg("'%s' missing from the daemon's XML:\n%s", what, xml ? xml : "?");
+}
+
+static void import_rt_sync_read_back(void **state)
+{
+	struct fixture *f = *state;
+	char *xml;
+
+	if (!f)
+		skip();
+	tool(f, "kvmrt-import", "kvmrt-e2e-tcg", 0, "kvmrt-e2e-tcg: imported as [" UUID "]");
+	make_rt(f, "kvmrt-e2e-tcg");
+	tool(f, "kvmrt-validate-config", NULL, 3, "name: libvirt's domain differs (");
+	tool(f, "kvmrt-sync-config", "--query", 1, "kvmrt-e2e-tcg: differs: ");
+	tool(f, "kvmrt-sync-config", NULL, 0, "kvmrt-e2e-tcg: synced: ");
+	tool(f, "kvmrt-validate-config", NULL, 0, "0 errors, 0 warnings");
+	xml = daemon_xml(f);
+	assert_has(xml, "<vcpupin vcpu='0' cpuset='2'/>");
+	assert_has(xml, "<vcpupin vcpu='1' cpuset='3'/>");
+	assert_has(xml, "<emulatorpin cpuset='4'/>");
+	assert_has(xml, "scheduler='fifo' priority='1'/>");
+	assert_has(xml, "<locked/>");
+	assert_has(xml, "<cpu mode='host-passthrough'");
+	assert_has(xml, "<feature policy='require' name='tsc-deadline'/>");
+	assert_has(xml, "<entry>kvmrt-gs:permit=1</entry>");
+	assert_has(xml, "<memballoon model='none'/>");
+	assert_has(xml, "<qemu:arg value='-no-reboot'/>");
+	assert_has(xml, "<source file='/var/lib/libvirt/images/kvmrt-e2e.qcow2'/>");
+	assert_has(xml, "<mac address='52:54:00:6b:3c:e2'/>");
+	validate_xml(f, xml);
+	free(xml);
+	tool(f, "kvmrt-sync-config", "--query", 0, "kvmrt-e2e-tcg: in sync");
+	tool(f, "kvmrt-sync-config", "-r", 0, "kvmrt-e2e-tcg: unchanged");
+	/* the domain is shut off, so a new name in the configuration renames it */
+	make_rt(f, "kvmrt-e2e-renamed");
+	tool(f, "kvmrt-sync-config", NULL, 0, "kvmrt-e2e-renamed: synced: name: kvmrt-e2e-tcg -> "
+					       "kvmrt-e2e-renamed");
+	xml = daemon_xml(f);
+	assert_has(xml, "<name>kvmrt-e2e-renamed</name>");
+	assert_has(xml, "<qemu:arg value='-no-reboot'/>");
+	free(xml);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(import_rt_sync_read_back, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
