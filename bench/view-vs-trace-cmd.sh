@@ -22,6 +22,9 @@
 #   BENCH_EVENTS         events to generate (default 5000000, at least 5000000 for results)
 #   BENCH_PAIRS          A/B pairs (default 5)
 #   BENCH_DIR            where the data lives (default ${TMPDIR:-/tmp}/kvmrt-bench-view-EVENTS)
+#   BENCH_VIEW_ARGS      options given to xtrace-view before DIR (default none)
+#   BENCH_TRACE_CMD_ARGS options given to trace-cmd report before -i (default none)
+#   (bench/stats-vs-trace-cmd.sh sets the last two: --stats against --profile)
 set -eu
 
 build=${1:-}
@@ -29,6 +32,8 @@ events=${BENCH_EVENTS:-5000000}
 pairs=${BENCH_PAIRS:-5}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/kvmrt-bench-view-$events}
 trace_cmd=${TRACE_CMD:-trace-cmd}
+view_args=${BENCH_VIEW_ARGS:-}
+trace_cmd_args=${BENCH_TRACE_CMD_ARGS:-}
 
 die() {
 	echo "view-vs-trace-cmd: $*" >&2
@@ -85,11 +90,14 @@ median() { # numbers on stdin, one per line
 results=$(mktemp "${TMPDIR:-/tmp}/kvmrt-bench-view.XXXXXX")
 trap 'rm -f "$results"' EXIT
 
+echo "A = xtrace-view $view_args DIR, B = $trace_cmd report $trace_cmd_args -i FILE"
 printf '%-6s %14s %14s %14s %14s %8s\n' pair view_s view_ev/s trace-cmd_s trace-cmd_ev/s ratio
 i=1
 while [ "$i" -le "$pairs" ]; do
-	a=$(run_timed "$view" "$dir/host")
-	b=$(run_timed "$trace_cmd" report -i "$dir/trace.dat")
+	# shellcheck disable=SC2086 # the option lists split into words
+	a=$(run_timed "$view" $view_args "$dir/host")
+	# shellcheck disable=SC2086
+	b=$(run_timed "$trace_cmd" report $trace_cmd_args -i "$dir/trace.dat")
 	echo "$a $b" >> "$results"
 	awk -v i="$i" -v a="$a" -v b="$b" -v n="$events" 'BEGIN {
 		printf "%-6d %14.3f %14.0f %14.3f %14.0f %8.2f\n",

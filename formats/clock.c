@@ -170,3 +170,23 @@ bool xt_clock_placeable(const struct xt_clock *c, const char **ret_reason)
 		*ret_reason = c->reason;
 	return false;
 }
+
+uint64_t xt_clock_from_tod(const struct xt_clock *c, uint64_t tod)
+{
+	uint64_t lo = 0, hi = UINT64_MAX;
+
+	if (c->tai)
+		return saturate((i128)tod + c->tai_offset_ns);
+	/* the smallest ts whose TOD reaches @tod, the mapping being non-decreasing */
+	if (xt_clock_to_tod(c, hi) < tod)
+		return hi;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (xt_clock_to_tod(c, mid) < tod)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

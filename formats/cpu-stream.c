@@ -259,6 +259,24 @@ static int cpu_stream_next(struct xt_stream *base, struct xt_event *ret)
 	}
 }
 
+static int cpu_stream_seek(struct xt_stream *base, uint64_t tod)
+{
+	struct cpu_stream *s = (struct cpu_stream *)base;
+
+	s->in_page = false;
+	s->lost_pending = false;
+	s->npages = 0;
+	s->next_page = 0;
+	return xt_frame_reader_seek(s->fr, xt_clock_from_tod(s->clock, tod));
+}
+
+static uint64_t cpu_stream_frames(const struct xt_stream *base)
+{
+	const struct cpu_stream *s = (const struct cpu_stream *)base;
+
+	return xt_frame_reader_decompressed(s->fr);
+}
+
 static void cpu_stream_free(struct xt_stream *base)
 {
 	struct cpu_stream *s = (struct cpu_stream *)base;
@@ -273,6 +291,8 @@ static void cpu_stream_free(struct xt_stream *base)
 static const struct xt_stream_ops cpu_stream_ops = {
 	.next = cpu_stream_next,
 	.free = cpu_stream_free,
+	.seek = cpu_stream_seek,
+	.frames_decompressed = cpu_stream_frames,
 };
 
 int xt_cpu_stream_new(struct xt_dump *d, unsigned cpu, uint32_t system, xt_diag_fn diag,

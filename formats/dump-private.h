@@ -6,6 +6,7 @@
 #ifndef XT_DUMP_PRIVATE_H
 #define XT_DUMP_PRIVATE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,5 +48,12 @@ int xt_dir_prepare(const char *dir, unsigned flags, const char *const *owned, in
  * ".." components (-EINVAL). Returns 0 or a negative errno.
  */
 int xt_write_file_at(int dirfd, const char *relpath, const void *data, size_t len);
+
+/* xt_dump_writer_set() with its arguments in @ap. */
+int xt_dump_writer_setv(struct xt_dump_writer *w, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/* Removes @path, a directory with everything below it (symlinks not followed). 0 or -errno. */
+int xt_remove_tree(const char *path);
 
 #endif

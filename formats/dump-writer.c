@@ -118,6 +118,13 @@ static int remove_tree_at(int parent, const char *name, void *userdata)
 	return r;
 }
 
+int xt_remove_tree(const char *path)
+{
+	unsigned depth = 0;
+
+	return remove_tree_at(AT_FDCWD, path, &depth);
+}
+
 struct scan {
 	bool force;
 	bool remove;
@@ -254,20 +261,29 @@ int xt_dump_writer_set_compression(struct xt_dump_writer *w, size_t frame_bytes,
 	return 0;
 }
 
-int xt_dump_writer_set(struct xt_dump_writer *w, const char *key, const char *fmt, ...)
+int xt_dump_writer_setv(struct xt_dump_writer *w, const char *key, const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *value = NULL;
+	int r;
+
+	if (vasprintf(&value, fmt, ap) < 0) {
+		value = NULL; /* undefined after a failure */
+		return -ENOMEM;
+	}
+	r = xt_meta_set(w->meta, key, value);
+	if (r == 0 && strcmp(key, XT_META_CPUS) == 0)
+		w->cpus_from_caller = true;
+	return r;
+}
+
+int xt_dump_writer_set(struct xt_dump_writer *w, const char *key, const char *fmt, ...)
+{
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&value, fmt, ap);
+	r = xt_dump_writer_setv(w, key, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	r = xt_meta_set(w->meta, key, value);
-	if (r == 0 && strcmp(key, XT_META_CPUS) == 0)
-		w->cpus_from_caller = true;
 	return r;
 }
 

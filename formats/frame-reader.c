@@ -25,6 +25,13 @@
 #include "fileio.h"
 #include "frame-private.h"
 
+#define RELEASE_EVERY (64u << 10)
+
+struct frame_index_entry {
+	uint64_t pos;
+	uint64_t first_ts;
+};
+
 struct xt_frame_reader {
 	char *path;
 	uint32_t cpu;
@@ -40,6 +47,11 @@ struct xt_frame_reader {
 	uint8_t *buf;       /* decompressed payload, reused */
 	size_t cap;
 	struct xt_frame_header header;
+	struct frame_index_entry *index; /* built by the first seek */
+	size_t index_len;
+	bool indexed;
+	uint64_t decompressed; /* frames decompressed so far */
+	size_t released;       /* the mapping below this offset was given back */
 	char detail[192];
 };
 
@@ -235,7 +247,21 @@ static int decompress(struct xt_frame_reader *r, const struct xt_frame_header *h
 			 ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size");
 		return 0;
 	}
+	r->decompressed++;
 	return 1;
+}
+
+/* Gives the pages of the mapping before the frame just read back to the kernel. */
+static void release_behind(struct xt_frame_reader *r)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = r->offset / page * page;
+
+	if (end < r->released + RELEASE_EVERY)
+		return;
+	/* advice only: pages fault back in from the file if read again */
+	(void)madvise((void *)(r->map + r->released), end - r->released, MADV_DONTNEED);
+	r->released = end;
 }
 
 int xt_frame_reader_next(struct xt_frame_reader *r, const struct xt_frame_header **ret_header,
@@ -287,6 +313,7 @@ int xt_frame_reader_next(struct xt_frame_reader *r, const struct xt_frame_header
 		r->header = h;
 		r->offset = r->pos;
 		r->pos += XT_FRAME_HEADER_SIZE + h.comp_size;
+		release_behind(r);
 		*ret_header = &r->header;
 		*ret_payload = r->buf;
 		return 1;
@@ -298,6 +325,69 @@ uint64_t xt_frame_reader_offset(const struct xt_frame_reader *r)
 	return r->offset;
 }
 
+uint64_t xt_frame_reader_decompressed(const struct xt_frame_reader *r)
+{
+	return r->decompressed;
+}
+
+/* Walks the chain of valid frame headers from the start of the file. */
+static int build_index(struct xt_frame_reader *r)
+{
+	size_t pos = 0, cap = 0;
+
+	while (r->size - pos >= XT_FRAME_HEADER_SIZE) {
+		struct xt_frame_header h;
+
+		if (!xt_frame_header_decode(r->map + pos, &h) ||
+		    h.comp_size > r->size - pos - XT_FRAME_HEADER_SIZE)
+			break; /* damage: the reader resynchronises past it when it gets there */
+		if (r->index_len == cap) {
+			size_t n = cap ? cap * 2 : 64;
+			struct frame_index_entry *p = reallocarray(r->index, n, sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			r->index = p;
+			cap = n;
+		}
+		r->index[r->index_len++] = (struct frame_index_entry){ pos, h.first_ts };
+		pos += XT_FRAME_HEADER_SIZE + h.comp_size;
+	}
+	r->indexed = true;
+	if (r->size)
+		(void)madvise((void *)r->map, r->size, MADV_DONTNEED); /* the headers walked */
+	r->released = 0;
+	return 0;
+}
+
+int xt_frame_reader_seek(struct xt_frame_reader *r, uint64_t ts)
+{
+	size_t lo = 0, hi;
+
+	if (!r->indexed) {
+		int e = build_index(r);
+
+		if (e < 0)
+			return e;
+	}
+	/* the last frame whose first_ts is below @ts: lo ends as one past it */
+	hi = r->index_len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->index[mid].first_ts < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	r->pos = lo ? r->index[lo - 1].pos : 0;
+	if (r->released > r->pos)
+		r->released = r->pos - r->pos % (size_t)sysconf(_SC_PAGESIZE);
+	r->ended = false;
+	r->skipped = false;
+	return 0;
+}
+
 void xt_frame_reader_free(struct xt_frame_reader *r)
 {
 	if (!r)
@@ -305,6 +395,7 @@ void xt_frame_reader_free(struct xt_frame_reader *r)
 	if (r->map)
 		munmap((void *)r->map, r->size);
 	ZSTD_freeDCtx(r->dctx);
+	free(r->index);
 	free(r->buf);
 	free(r->path);
 	free(r);

@@ -9,8 +9,16 @@
  * written. A failed write truncates the file back to the end of the last
  * complete frame, so a full disk never leaves a torn frame behind a good
  * prefix; the units stay buffered for a later flush.
+ *
+ * With xt_frame_writer_set_async() a thread of the writer compresses and
+ * writes each full frame while the caller fills the next buffer (two raw
+ * buffers swap). Only that thread then touches the ZSTD_CCtx, the output
+ * buffer and the file; a write failure loses the frame in flight and is
+ * returned by the next call that waits for the thread.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -34,6 +42,25 @@ struct xt_frame_writer {
 	uint64_t first_ts, last_ts;
 	uint64_t written;   /* bytes of complete frames written by this writer */
 	off_t base;         /* file size when the writer started; -1: fd not seekable */
+	struct frame_thread *thread; /* NULL: frames are written by the caller */
+};
+
+/* A sealed frame waiting for the writer's thread. */
+struct frame_job {
+	uint8_t *raw;
+	size_t len, cap;
+	uint32_t count;
+	uint64_t first_ts, last_ts;
+};
+
+struct frame_thread {
+	pthread_t id;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool pending; /* @job is to be written */
+	bool stop;
+	int err;      /* first failure of the thread, sticky */
+	struct frame_job job;
 };
 
 void xt_frame_header_encode(const struct xt_frame_header *h, uint8_t out[XT_FRAME_HEADER_SIZE])
@@ -87,8 +114,7 @@ int xt_frame_writer_new(int fd, uint32_t cpu, size_t frame_bytes, int level,
 static int reserve(struct xt_frame_writer *w, size_t need)
 {
 	size_t cap = need > w->frame_bytes ? need : w->frame_bytes;
-	size_t out_cap = XT_FRAME_HEADER_SIZE + ZSTD_compressBound(cap);
-	uint8_t *raw, *out;
+	uint8_t *raw;
 
 	if (need <= w->raw_cap)
 		return 0;
@@ -96,12 +122,22 @@ static int reserve(struct xt_frame_writer *w, size_t need)
 	if (!raw)
 		return -ENOMEM;
 	w->raw = raw;
+	w->raw_cap = cap;
+	return 0;
+}
+
+/* Room in the output buffer for a frame of @len raw bytes (used by the writing side only). */
+static int reserve_out(struct xt_frame_writer *w, size_t len)
+{
+	size_t out_cap = XT_FRAME_HEADER_SIZE + ZSTD_compressBound(len);
+	uint8_t *out;
+
+	if (out_cap <= w->out_cap)
+		return 0;
 	out = realloc(w->out, out_cap);
 	if (!out)
 		return -ENOMEM;
 	w->out = out;
-	/* both grown: only now is the new capacity real */
-	w->raw_cap = cap;
 	w->out_cap = out_cap;
 	return 0;
 }
@@ -118,24 +154,25 @@ static void drop_torn_frame(struct xt_frame_writer *w)
 		lseek(w->fd, end, SEEK_SET);
 }
 
-int xt_frame_writer_flush(struct xt_frame_writer *w)
+/* Compresses and writes @job as one frame. 0 or a negative errno (nothing torn left). */
+static int write_frame(struct xt_frame_writer *w, const struct frame_job *job)
 {
 	struct xt_frame_header h = {
 		.magic = XT_FRAME_MAGIC,
 		.header_size = XT_FRAME_HEADER_SIZE,
 		.cpu = w->cpu,
-		.count = w->count,
-		.raw_size = (uint32_t)w->raw_len,
-		.first_ts = w->first_ts,
-		.last_ts = w->last_ts,
+		.count = job->count,
+		.raw_size = (uint32_t)job->len,
+		.first_ts = job->first_ts,
+		.last_ts = job->last_ts,
 	};
 	size_t comp;
-	int r;
+	int r = reserve_out(w, job->len);
 
-	if (w->raw_len == 0)
-		return 0;
+	if (r < 0)
+		return r;
 	comp = ZSTD_compress2(w->cctx, w->out + XT_FRAME_HEADER_SIZE,
-			      w->out_cap - XT_FRAME_HEADER_SIZE, w->raw, w->raw_len);
+			      w->out_cap - XT_FRAME_HEADER_SIZE, job->raw, job->len);
 	if (ZSTD_isError(comp))
 		return xt_zstd_errno(comp);
 	h.comp_size = (uint32_t)comp;
@@ -148,38 +185,174 @@ int xt_frame_writer_flush(struct xt_frame_writer *w)
 		return r;
 	}
 	w->written += XT_FRAME_HEADER_SIZE + comp;
+	return 0;
+}
+
+static void *frame_thread_main(void *arg)
+{
+	struct xt_frame_writer *w = arg;
+	struct frame_thread *t = w->thread;
+	int r;
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		while (!t->pending && !t->stop)
+			pthread_cond_wait(&t->cond, &t->lock);
+		if (!t->pending)
+			break;
+		pthread_mutex_unlock(&t->lock);
+		r = write_frame(w, &t->job); /* the caller does not touch the job meanwhile */
+		pthread_mutex_lock(&t->lock);
+		if (r < 0 && !t->err)
+			t->err = r;
+		t->pending = false;
+		pthread_cond_broadcast(&t->cond);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+/* Waits until the thread has no frame in hand; returns its first failure or 0. */
+static int thread_wait(struct frame_thread *t)
+{
+	int r;
+
+	pthread_mutex_lock(&t->lock);
+	while (t->pending)
+		pthread_cond_wait(&t->cond, &t->lock);
+	r = t->err;
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+/* Hands the buffered units to the thread, taking its spare buffer in exchange. */
+static int thread_seal(struct xt_frame_writer *w)
+{
+	struct frame_thread *t = w->thread;
+	uint8_t *spare;
+	size_t spare_cap;
+	int r = thread_wait(t);
+
+	if (r < 0)
+		return r;
+	spare = t->job.raw;
+	spare_cap = t->job.cap;
+	t->job = (struct frame_job){ w->raw, w->raw_len, w->raw_cap, w->count, w->first_ts,
+				     w->last_ts };
+	w->raw = spare;
+	w->raw_cap = spare_cap;
+	w->raw_len = 0;
+	w->count = 0;
+	pthread_mutex_lock(&t->lock);
+	t->pending = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+/* Ends the frame being filled: written now, or handed to the thread. */
+static int seal(struct xt_frame_writer *w)
+{
+	struct frame_job job = { w->raw, w->raw_len, w->raw_cap, w->count, w->first_ts,
+				 w->last_ts };
+	int r;
+
+	if (w->thread)
+		return thread_seal(w);
+	r = write_frame(w, &job);
+	if (r < 0)
+		return r;
 	w->raw_len = 0;
 	w->count = 0;
 	return 0;
 }
 
-int xt_frame_writer_append(struct xt_frame_writer *w, const void *data, size_t len,
-			   uint64_t first_ts, uint64_t last_ts)
+int xt_frame_writer_flush(struct xt_frame_writer *w)
+{
+	int r = w->raw_len ? seal(w) : 0;
+
+	if (w->thread && r >= 0)
+		r = thread_wait(w->thread);
+	return r;
+}
+
+int xt_frame_writer_set_async(struct xt_frame_writer *w)
+{
+	struct frame_thread *t;
+
+	if (w->thread)
+		return 0;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->cond, NULL);
+	w->thread = t;
+	if (pthread_create(&t->id, NULL, frame_thread_main, w) != 0) {
+		w->thread = NULL;
+		pthread_cond_destroy(&t->cond);
+		pthread_mutex_destroy(&t->lock);
+		free(t);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static void thread_stop(struct frame_thread *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->id, NULL);
+	pthread_cond_destroy(&t->cond);
+	pthread_mutex_destroy(&t->lock);
+	free(t->job.raw);
+	free(t);
+}
+
+int xt_frame_writer_unit(struct xt_frame_writer *w, size_t len, uint64_t first_ts,
+			 uint64_t last_ts, void **ret)
 {
 	int r;
 
-	if ((!data && len > 0) || len > XT_FRAME_MAX_RAW)
+	if (len > XT_FRAME_MAX_RAW)
 		return -EINVAL;
 	if (w->raw_len > 0 && (w->raw_len + len > w->frame_bytes || w->count == UINT32_MAX)) {
-		r = xt_frame_writer_flush(w);
+		r = seal(w);
 		if (r < 0)
 			return r;
 	}
 	r = reserve(w, w->raw_len + len);
 	if (r < 0)
 		return r;
-	if (len > 0)
-		memcpy(w->raw + w->raw_len, data, len);
 	if (w->count == 0)
 		w->first_ts = first_ts;
 	w->last_ts = last_ts;
+	*ret = w->raw + w->raw_len;
 	w->raw_len += len;
 	w->count++;
 	return 0;
 }
 
+int xt_frame_writer_append(struct xt_frame_writer *w, const void *data, size_t len,
+			   uint64_t first_ts, uint64_t last_ts)
+{
+	void *at;
+	int r;
+
+	if (!data && len > 0)
+		return -EINVAL;
+	r = xt_frame_writer_unit(w, len, first_ts, last_ts, &at);
+	if (r == 0 && len > 0)
+		memcpy(at, data, len);
+	return r;
+}
+
 uint64_t xt_frame_writer_bytes(const struct xt_frame_writer *w)
 {
+	if (w->thread)
+		thread_wait(w->thread); /* the count moves with the thread's writes */
 	return w->written;
 }
 
@@ -187,6 +360,8 @@ void xt_frame_writer_free(struct xt_frame_writer *w)
 {
 	if (!w)
 		return;
+	if (w->thread)
+		thread_stop(w->thread); /* a frame in flight is finished first */
 	ZSTD_freeCCtx(w->cctx);
 	free(w->raw);
 	free(w->out);

@@ -128,6 +128,53 @@ int xt_merge_next(struct xt_merge *m, struct xt_event *ret)
 	return 1;
 }
 
+/* Seeks the stream of @slot and fills its head: 1, 0 when it has nothing at or after @tod. */
+static int seek_slot(struct xt_merge *m, unsigned slot, uint64_t tod)
+{
+	struct merge_slot *s = &m->slots[slot];
+	int r;
+
+	if (!s->stream->ops->seek)
+		return -EOPNOTSUPP;
+	r = s->stream->ops->seek(s->stream, tod);
+	if (r < 0)
+		return r;
+	do
+		r = xt_stream_next(s->stream, &s->head);
+	while (r > 0 && s->head.tod < tod);
+	return r;
+}
+
+int xt_merge_seek(struct xt_merge *m, uint64_t tod)
+{
+	m->heap_len = 0;
+	m->top_taken = false;
+	for (unsigned i = 0; i < m->nr_streams; i++) {
+		int r = seek_slot(m, i, tod);
+
+		if (r < 0)
+			return r;
+		if (r > 0)
+			m->heap[m->heap_len++] = i;
+	}
+	for (unsigned i = m->heap_len / 2; i-- > 0;)
+		sift_down(m, i);
+	return 0;
+}
+
+uint64_t xt_merge_frames_decompressed(const struct xt_merge *m)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < m->nr_streams; i++) {
+		const struct xt_stream *s = m->slots[i].stream;
+
+		if (s->ops->frames_decompressed)
+			n += s->ops->frames_decompressed(s);
+	}
+	return n;
+}
+
 void xt_merge_free(struct xt_merge *m)
 {
 	if (!m)

@@ -105,6 +105,22 @@ static int merged_stream_next(struct xt_stream *base, struct xt_event *ret)
 	}
 }
 
+static int merged_stream_seek(struct xt_stream *base, uint64_t tod)
+{
+	struct merged_stream *s = (struct merged_stream *)base;
+
+	s->payload_len = 0;
+	s->pos = 0;
+	return xt_frame_reader_seek(s->frames, tod);
+}
+
+static uint64_t merged_stream_frames(const struct xt_stream *base)
+{
+	const struct merged_stream *s = (const struct merged_stream *)base;
+
+	return xt_frame_reader_decompressed(s->frames);
+}
+
 static void merged_stream_free(struct xt_stream *base)
 {
 	struct merged_stream *s = (struct merged_stream *)base;
@@ -117,6 +133,8 @@ static void merged_stream_free(struct xt_stream *base)
 static const struct xt_stream_ops merged_stream_ops = {
 	.next = merged_stream_next,
 	.free = merged_stream_free,
+	.seek = merged_stream_seek,
+	.frames_decompressed = merged_stream_frames,
 };
 
 int xt_merged_stream_new(const char *dir, uint32_t system_base, xt_diag_fn diag, void *userdata,

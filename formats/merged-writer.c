@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,13 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "dump-private.h"
 #include "meta.h"
 #include "merged-record.h"
 #include "xt-merged.h"
 
 #define MERGED_FRAME_BYTES (1u << 20)
-#define MERGED_ZSTD_LEVEL 3
+#define MERGED_ZSTD_LEVEL -1
 
 struct xt_merged_writer {
 	struct xt_dump_writer *dir; /* the directory, its metadata and copied files */
@@ -26,8 +28,6 @@ struct xt_merged_writer {
 	struct xt_frame_writer *stream;
 	unsigned nr_systems;
 	uint64_t nr_records;
-	unsigned char *record; /* one encoded record, reused */
-	size_t record_cap;
 };
 
 int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_writer **ret)
@@ -60,6 +60,8 @@ int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_wr
 				MERGED_ZSTD_LEVEL, &w->stream);
 	if (r < 0)
 		goto fail;
+	/* compression overlaps the merge; without a thread it runs inline */
+	(void)xt_frame_writer_set_async(w->stream);
 	*ret = w;
 	return 0;
 fail:
@@ -162,12 +164,25 @@ int xt_merged_writer_add_system(struct xt_merged_writer *w, const struct xt_dump
 	return 0;
 }
 
+int xt_merged_writer_set(struct xt_merged_writer *w, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = xt_dump_writer_setv(w->dir, key, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *ev)
 {
 	const void *payload = ev->data;
 	uint32_t size = ev->size;
 	struct merged_record rec;
+	unsigned char *at;
 	size_t total;
+	int r;
 
 	if (ev->system >= w->nr_systems)
 		return -EINVAL;
@@ -178,14 +193,9 @@ int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *e
 	if (size > MERGED_RECORD_MAX_PAYLOAD)
 		return -E2BIG;
 	total = sizeof(rec) + merged_record_padded(size);
-	if (total > w->record_cap) {
-		unsigned char *n = realloc(w->record, total);
-
-		if (!n)
-			return -ENOMEM;
-		w->record = n;
-		w->record_cap = total;
-	}
+	r = xt_frame_writer_unit(w->stream, total, ev->tod, ev->tod, (void **)&at);
+	if (r < 0)
+		return r;
 	rec = (struct merged_record){
 		.tod = ev->tod,
 		.ts = ev->ts,
@@ -194,11 +204,12 @@ int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *e
 		.kind = ev->kind,
 		.size = size,
 	};
-	memcpy(w->record, &rec, sizeof(rec));
-	memcpy(w->record + sizeof(rec), payload, size);
-	memset(w->record + sizeof(rec) + size, 0, total - sizeof(rec) - size);
+	/* the event's bytes are copied once, straight into the frame buffer */
+	memcpy(at, &rec, sizeof(rec));
+	memcpy(at + sizeof(rec), payload, size);
+	memset(at + sizeof(rec) + size, 0, total - sizeof(rec) - size);
 	w->nr_records++;
-	return xt_frame_writer_append(w->stream, w->record, total, ev->tod, ev->tod);
+	return 0;
 }
 
 int xt_merged_writer_close(struct xt_merged_writer *w)
@@ -220,6 +231,5 @@ void xt_merged_writer_free(struct xt_merged_writer *w)
 	xt_frame_writer_free(w->stream);
 	closep(&w->stream_fd);
 	xt_dump_writer_free(w->dir);
-	free(w->record);
 	free(w);
 }

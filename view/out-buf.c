@@ -5,7 +5,10 @@
  * Every append checks room for what it writes and flushes when the buffer
  * is full; no printf, no allocation after xv_out_init().
  */
-#include "xview.h"
+#include "view-internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -210,4 +213,17 @@ void xv_out_hexbytes(struct xv_out *o, const void *p, size_t n)
 		w[1] = hex_digits[s[i] & 0xf];
 		o->len += 2;
 	}
+}
+
+void xv_out_printf(struct xv_out *o, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		xv_out_write(o, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }

@@ -127,19 +127,29 @@ int xv_raw_compile(struct tep_event *event, struct xv_rawf **ret, unsigned *ret_
 	return 0;
 }
 
-static void write_array(struct xv_out *o, const uint8_t *p, uint32_t len, unsigned elem, bool swap)
+/* The elements of an array: ARRAY[0x1, 0x2] as ftrace prints them, or [1,2] for JSON. */
+static void write_array(struct xv_out *o, const uint8_t *p, uint32_t len, unsigned elem, bool swap,
+			bool json)
 {
 	struct xv_ref ref = { .size = (uint16_t)elem, .flags = XV_REF_PRESENT };
 	uint32_t i;
 
-	xv_out_write(o, "ARRAY[", 6);
+	if (json)
+		xv_out_putc(o, '[');
+	else
+		xv_out_lit(o, "ARRAY[");
 	for (i = 0; i + elem <= len; i += elem) {
 		uint64_t v = 0;
 
-		if (i)
-			xv_out_write(o, ", ", 2);
+		if (i && json)
+			xv_out_putc(o, ',');
+		else if (i)
+			xv_out_lit(o, ", ");
 		xv_ref_u64(&ref, p + i, elem, swap, &v);
-		xv_out_hex(o, v);
+		if (json)
+			xv_out_u64(o, v);
+		else
+			xv_out_hex(o, v);
 	}
 	xv_out_putc(o, ']');
 }
@@ -187,7 +197,7 @@ static void write_field(struct xv_out *o, const struct xv_rawf *rf, const uint8_
 		else if (rf->how == RAW_STR)
 			xv_out_escaped(o, p, len);
 		else
-			write_array(o, p, len, rf->elem, swap);
+			write_array(o, p, len, rf->elem, swap, false);
 		break;
 	default:
 		write_tep(o, rf, data, size, swap, seq);
@@ -208,5 +218,63 @@ void xv_raw_write(struct xv_out *o, const struct xv_evinfo *e, const uint8_t *da
 		xv_out_write(o, rf->field->name, rf->name_len);
 		xv_out_putc(o, '=');
 		write_field(o, rf, data, size, swap, seq);
+	}
+}
+
+/* A value of --format json: numbers as numbers, text as strings, other arrays as arrays. */
+static void json_field(struct xv_out *o, const struct xv_rawf *rf, const uint8_t *data,
+		       uint32_t size, bool swap, struct trace_seq *seq, struct xv_out *scratch)
+{
+	const uint8_t *p;
+	uint32_t len;
+	uint64_t v;
+
+	switch (rf->how) {
+	case RAW_UDEC:
+	case RAW_SDEC:
+	case RAW_HEX:
+		if (!xv_ref_u64(&rf->ref, data, size, swap, &v))
+			xv_out_write(o, "null", 4);
+		else if (rf->how == RAW_SDEC)
+			xv_out_s64(o, (int64_t)v);
+		else
+			xv_out_u64(o, v);
+		return;
+	case RAW_STR:
+	case RAW_ARRAY:
+		if (!xv_ref_bytes(&rf->ref, data, size, swap, &p, &len)) {
+			xv_out_write(o, "null", 4);
+		} else if (rf->how == RAW_ARRAY) {
+			write_array(o, p, len, rf->elem, swap, true);
+		} else {
+			xv_out_putc(o, '"');
+			xv_out_json_str(o, p, strnlen((const char *)p, len));
+			xv_out_putc(o, '"');
+		}
+		return;
+	default:
+		scratch->len = 0;
+		write_tep(scratch, rf, data, size, swap, seq);
+		xv_out_putc(o, '"');
+		xv_out_json_str(o, scratch->buf, scratch->len);
+		xv_out_putc(o, '"');
+		return;
+	}
+}
+
+void xv_raw_write_json(struct xv_out *o, const struct xv_evinfo *e, const uint8_t *data,
+		       uint32_t size, bool swap, struct trace_seq *seq, struct xv_out *scratch)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n_raw; i++) {
+		const struct xv_rawf *rf = &e->raw[i];
+
+		if (i)
+			xv_out_putc(o, ',');
+		xv_out_putc(o, '"');
+		xv_out_json_str(o, rf->field->name, rf->name_len);
+		xv_out_write(o, "\":", 2);
+		json_field(o, rf, data, size, swap, seq, scratch);
 	}
 }

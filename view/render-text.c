@@ -10,6 +10,8 @@
  */
 #include "view-internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <xt-event.h>
 
 #include "cleanup.h"
@@ -39,6 +41,7 @@ static void item_init(struct xv_item *it, const char *event, uint32_t len)
 {
 	it->event = event;
 	it->event_len = len;
+	it->derived = false;
 	it->n_parts = 0;
 }
 
@@ -112,15 +115,16 @@ static void add_syscall(struct xv_item *it, struct xv_system *s, const struct xv
 			const struct rec *rec)
 {
 	const char *name;
+	uint32_t len;
 	uint64_t v;
 
 	if (!xv_ref_u64(r, rec->data, rec->size, rec->swap, &v)) {
 		add_part(it, XV_PART_UNKNOWN);
 		return;
 	}
-	name = xv_syscalls_name(s->syscalls, (int64_t)v);
+	name = xv_syscalls_name_len(s->syscalls, (int64_t)v, &len);
 	if (name)
-		add_bytes(it, XV_PART_STR, name, (uint32_t)strlen(name));
+		add_bytes(it, XV_PART_STR, name, len);
 	else
 		add_number(it, XV_PART_SDEC, v);
 }
@@ -182,6 +186,7 @@ static bool gs_item(struct xv_item *it, const struct xv_evinfo *e, uint64_t nr,
 	    !gs_host_names[fn])
 		return false;
 	item_init_str(it, gs_host_names[fn]);
+	it->derived = true;
 	for (i = 0; i < 4; i++) {
 		if (!xv_ref_u64(&e->ref[1 + i], rec->data, rec->size, rec->swap, &a[i])) {
 			add_part(it, XV_PART_UNKNOWN);
@@ -232,6 +237,7 @@ static int entry_items(struct xv_system *s, const struct xv_evinfo *e, uint32_t 
 
 	if (st && st->pending && !raw) {
 		item_init_str(it, "KVM_HOST_HC_EXIT");
+		it->derived = true;
 		add_number(it, XV_PART_HEX, st->nr);
 		it++;
 	}
@@ -395,4 +401,39 @@ void xv_item_write_arg(struct xv_out *o, const struct xv_item *it)
 		}
 	}
 	xv_out_putc(o, ']');
+}
+
+bool xv_gs_ping_guest(const struct xv_item *it, uint64_t *ret_cookie, uint64_t *ret_seq)
+{
+	static const char name[] = "KVMRT_GS_PING_GUEST";
+	char text[128];
+	const char *c, *q;
+
+	if (it->event_len != sizeof(name) - 1 || memcmp(it->event, name, sizeof(name) - 1) ||
+	    it->n_parts != 1 || it->part[0].type != XV_PART_ESC)
+		return false;
+	snprintf(text, sizeof(text), "%.*s", (int)it->part[0].len, (const char *)it->part[0].p);
+	c = strstr(text, "cookie=");
+	q = strstr(text, " seq=");
+	if (!c || !q)
+		return false;
+	*ret_cookie = strtoull(c + 7, NULL, 0);
+	*ret_seq = strtoull(q + 5, NULL, 10);
+	return true;
+}
+
+bool xv_gs_ping_host(const struct xv_system *s, const struct xv_evinfo *e,
+		     const struct xt_event *ev, uint64_t *ret_cookie, uint64_t *ret_seq)
+{
+	uint64_t nr, cookie, seq;
+
+	if (e->kind != XV_KIND_HYPERCALL ||
+	    !xv_ref_u64(&e->ref[0], ev->data, ev->size, s->swap, &nr) ||
+	    nr != (GS_NR_BASE | GS_PING) ||
+	    !xv_ref_u64(&e->ref[1], ev->data, ev->size, s->swap, &cookie) ||
+	    !xv_ref_u64(&e->ref[2], ev->data, ev->size, s->swap, &seq))
+		return false;
+	*ret_cookie = cookie;
+	*ret_seq = seq;
+	return true;
 }

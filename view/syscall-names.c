@@ -19,6 +19,7 @@ static const char no_name[] = "";
 struct xv_syscalls {
 	uint32_t arch; /* SCMP_ARCH_*, 0 when unknown */
 	const char *names[MAX_CACHED]; /* NULL: not looked up; no_name: none */
+	uint8_t lens[MAX_CACHED];      /* strlen of names[] (syscall names are short) */
 };
 
 int xv_syscalls_new(const char *arch, struct xv_syscalls **ret)
@@ -45,7 +46,7 @@ void xv_syscalls_free(struct xv_syscalls *c)
 	free(c);
 }
 
-const char *xv_syscalls_name(struct xv_syscalls *c, int64_t nr)
+const char *xv_syscalls_name_len(struct xv_syscalls *c, int64_t nr, uint32_t *ret_len)
 {
 	const char *name;
 
@@ -54,7 +55,15 @@ const char *xv_syscalls_name(struct xv_syscalls *c, int64_t nr)
 	name = c->names[nr];
 	if (!name) {
 		name = seccomp_syscall_resolve_num_arch(c->arch, (int)nr);
+		if (name && strlen(name) > UINT8_MAX) {
+			free((char *)name);
+			name = NULL;
+		}
 		c->names[nr] = name ? name : no_name;
+		c->lens[nr] = name ? (uint8_t)strlen(name) : 0;
 	}
-	return name == no_name ? NULL : name;
+	if (!name || name == no_name)
+		return NULL;
+	*ret_len = c->lens[nr];
+	return name;
 }

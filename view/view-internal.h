@@ -12,13 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <traceevent/trace-seq.h>
 
 #include "xview.h"
 
 struct tep_event;
+struct xt_source;
+struct xv_filter;
 struct tep_format_field;
 struct tep_handle;
-struct trace_seq;
 
 /* A field of a record. */
 enum {
@@ -152,6 +154,7 @@ struct xv_evinfo {
 	struct xv_rawf *raw; /* only with --raw */
 	unsigned n_raw;
 	char *owned; /* storage of @display when built at compile time */
+	uint8_t pass; /* XV_PASS_* of the view's --event filter */
 };
 
 /* Resolves @event once. Free with xv_evinfo_free(). */
@@ -168,8 +171,11 @@ struct xv_syscalls;
 /* @arch may be NULL or unknown to libseccomp: every lookup then fails. */
 int xv_syscalls_new(const char *arch, struct xv_syscalls **ret);
 void xv_syscalls_free(struct xv_syscalls *c);
-/* Name of @nr, or NULL (no name, or out of memory). Borrowed: lives as long as @c. */
-const char *xv_syscalls_name(struct xv_syscalls *c, int64_t nr);
+/*
+ * Name of @nr and its length in *@ret_len, or NULL (no name, or out of
+ * memory). Borrowed: lives as long as @c.
+ */
+const char *xv_syscalls_name_len(struct xv_syscalls *c, int64_t nr, uint32_t *ret_len);
 
 /* Per CPU: a hypercall seen and its kvm_entry not yet. */
 struct xv_hc_state {
@@ -192,6 +198,16 @@ struct xv_system {
 	struct xv_hc_state *hc; /* by CPU */
 	unsigned n_hc;
 	struct xv_syscalls *syscalls;
+	bool shown;                      /* --host keeps it */
+	const struct xv_filter *filter;  /* the view's, or NULL */
+	uint8_t unknown_pass;            /* XV_PASS_* of events without a format */
+};
+
+/* How the filter judged an event id (xv_evinfo.pass). */
+enum {
+	XV_PASS_ALL = 0, /* shown */
+	XV_PASS_NONE,    /* hidden */
+	XV_PASS_ITEMS,   /* judged by the name of each display item */
 };
 
 int xv_system_new(struct tep_handle *tep, const char *host, const char *arch, const char *clock,
@@ -228,6 +244,8 @@ static inline int xv_system_lookup(struct xv_system *s, const uint8_t *data, uin
 }
 
 #define XV_MAX_CPUS 65536u
+/* Guest-services pings --stats and --explain keep (each 16 or 40 bytes). */
+#define XV_MAX_PINGS (1u << 24)
 
 /*
  * The hypercall state of @cpu (grown on demand). NULL when out of memory or
@@ -263,6 +281,7 @@ struct xv_part {
 struct xv_item {
 	const char *event;
 	uint32_t event_len;
+	bool derived; /* from state or decoded arguments, not a record of its own */
 	unsigned n_parts;
 	struct xv_part part[XV_ITEM_PARTS];
 	uint8_t payload[XV_GS_PAYLOAD]; /* guest-services bytes from a1..a3 */
@@ -277,7 +296,123 @@ struct xv_item {
 int xv_text_items(struct xv_system *s, const struct xv_evinfo *e, const struct xt_event *ev,
 		  bool raw, struct xv_item *items);
 
+/* A guest's KVMRT_GS_PING_GUEST marker item: its cookie= and seq=. */
+bool xv_gs_ping_guest(const struct xv_item *it, uint64_t *ret_cookie, uint64_t *ret_seq);
+/* A host's guest-services ping hypercall (a0 = cookie, a1 = seq). */
+bool xv_gs_ping_host(const struct xv_system *s, const struct xv_evinfo *e,
+		     const struct xt_event *ev, uint64_t *ret_cookie, uint64_t *ret_seq);
+
 /* Writes "[part part ...]". */
 void xv_item_write_arg(struct xv_out *o, const struct xv_item *it);
+
+/* The compiled filters of a view. */
+
+int xv_filter_new(const struct xv_filter_spec *spec, char *why, size_t why_len,
+		  struct xv_filter **ret);
+void xv_filter_free(struct xv_filter *f);
+bool xv_filter_host(const struct xv_filter *f, const char *host);
+bool xv_filter_cpu(const struct xv_filter *f, uint32_t cpu);
+/* XV_PASS_ALL, XV_PASS_NONE or XV_PASS_ITEMS for event id @e (NULL: unknown id). */
+uint8_t xv_filter_event(const struct xv_filter *f, const struct xv_evinfo *e);
+bool xv_filter_item(const struct xv_filter *f, const struct xv_item *it);
+/* --pid and --comm on the common_pid of @ev. */
+bool xv_filter_task(const struct xv_filter *f, struct xv_system *s, const struct xt_event *ev);
+
+enum { XV_SPAN_BEFORE, XV_SPAN_IN, XV_SPAN_AFTER };
+/* Where event number @index at @tod lies against --from/--to (@base: TOD of the first event). */
+int xv_span_check(const struct xv_at *from, const struct xv_at *to, uint64_t index, uint64_t tod,
+		  uint64_t base);
+/* The TOD of a moment (XV_AT_TOD or XV_AT_REL after @base). */
+uint64_t xv_at_tod(const struct xv_at *at, uint64_t base);
+
+/* Statistics of --stats (stats.c) and the Perfetto export (export-perfetto.c). */
+struct xv_stats;
+struct xv_perfetto;
+struct xv_tracedat;
+
+/* The view (view.c); the other files of libxview read it. */
+struct xv_view {
+	struct xv_out out;
+	struct xv_out scratch; /* JSON and CSV: a value rendered before it is quoted */
+	struct xv_fields fields;
+	enum xv_time_mode time;
+	enum xv_format format;
+	enum xv_mode mode;
+	bool raw;
+	bool have_base;
+	bool header_done;
+	uint64_t base; /* TOD of the first event */
+	struct xv_system **systems;
+	unsigned n_systems;
+	struct trace_seq seq; /* libtraceevent's printer, for the fields it alone can print */
+	struct xv_filter *filter;
+	struct xv_at from;
+	struct xv_at to;
+	uint64_t lost;
+	uint64_t lost_records;
+	struct xv_stats *stats;
+	struct xv_perfetto *perfetto;
+	struct xv_tracedat *tracedat;
+	char *export_path;
+};
+
+/* Adds every system of @src to @v. */
+int xv_view_add_source(struct xv_view *v, struct xt_source *src);
+/* A text line of one item (view.c). */
+void xv_view_line(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
+		  const struct xv_evinfo *e, const struct xv_item *it);
+
+/* The ARG of an item without its brackets, rendered into v->scratch. */
+void xv_render_arg(struct xv_view *v, const struct xv_item *it);
+
+/* --format json and csv: one item of a record (@e NULL: unknown id), or a loss (@it NULL). */
+void xv_json_item(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
+		  const struct xv_evinfo *e, const struct xv_item *it);
+void xv_csv_item(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
+		 const struct xv_evinfo *e, const struct xv_item *it);
+
+int xv_stats_new(struct xv_stats **ret);
+void xv_stats_free(struct xv_stats *st);
+/* One record shown (its items as rendered), or a loss (@e and @items NULL). */
+int xv_stats_event(struct xv_stats *st, struct xv_system *s, unsigned system,
+		   const struct xv_evinfo *e, const struct xt_event *ev,
+		   const struct xv_item *items, int n);
+int xv_stats_write(struct xv_stats *st, struct xv_view *v);
+
+int xv_perfetto_new(struct xv_perfetto **ret);
+void xv_perfetto_free(struct xv_perfetto *p);
+void xv_perfetto_item(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
+		      const struct xv_evinfo *e, const struct xv_item *it);
+/* Ends the slices still open and the JSON document. */
+int xv_perfetto_finish(struct xv_view *v);
+
+/* --export tracedat FILE: created once the systems of @src are known. */
+int xv_tracedat_new(const char *path, struct xt_source *src, struct xv_tracedat **ret);
+void xv_tracedat_free(struct xv_tracedat *t);
+/* A record (whole) or a loss of the source. */
+int xv_tracedat_event(struct xv_tracedat *t, const struct xt_event *ev);
+/* Writes the files: FILE, or FILE.HOST per system when several have events. */
+int xv_tracedat_finish(struct xv_tracedat *t);
+
+#define XV_SCRATCH_CAP (1u << 20)
+
+/*
+ * Grows the array *@arr of @size-byte elements (capacity *@cap) to hold
+ * index @i, doubling and zeroing the new part. Returns 0, -ERANGE when
+ * @i >= @limit, or -ENOMEM.
+ */
+int xv_grow(void *arr, unsigned *cap, unsigned i, size_t size, unsigned limit);
+
+/* printf into the output (not for the hot path: lines up to 511 bytes). */
+void xv_out_printf(struct xv_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends a string literal. */
+#define xv_out_lit(o, s) xv_out_write((o), "" s, sizeof(s) - 1)
+
+/* Writes @n bytes as the inside of a JSON string (escapes, bytes >= 0x80 as \u00XX). */
+void xv_out_json_str(struct xv_out *o, const void *p, size_t n);
+/* --format json: every field of the record as "name":value, comma separated. */
+void xv_raw_write_json(struct xv_out *o, const struct xv_evinfo *e, const uint8_t *data,
+		       uint32_t size, bool swap, struct trace_seq *seq, struct xv_out *scratch);
 
 #endif

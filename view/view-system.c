@@ -123,6 +123,8 @@ int xv_system_resolve(struct xv_system *s, uint64_t id)
 	r = xv_evinfo_new(event, s->raw, &e);
 	if (r < 0)
 		return r;
+	if (s->filter)
+		e->pass = xv_filter_event(s->filter, e);
 	s->events[id] = e;
 	return 0;
 }
@@ -143,4 +145,24 @@ struct xv_hc_state *xv_system_hc(struct xv_system *s, uint32_t cpu)
 		s->n_hc = n;
 	}
 	return &s->hc[cpu];
+}
+
+int xv_grow(void *arr, unsigned *cap, unsigned i, size_t size, unsigned limit)
+{
+	unsigned want = i < 8 ? 16 : i * 2;
+	char *q;
+
+	if (i < *cap)
+		return 0;
+	if (i >= limit)
+		return -ERANGE;
+	if (want > limit)
+		want = limit;
+	q = realloc(*(char **)arr, (size_t)want * size);
+	if (!q)
+		return -ENOMEM;
+	memset(q + (size_t)*cap * size, 0, (size_t)(want - *cap) * size);
+	*(char **)arr = q;
+	*cap = want;
+	return 0;
 }

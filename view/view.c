@@ -14,18 +14,6 @@
 
 #include "cleanup.h"
 
-struct xv_view {
-	struct xv_out out;
-	struct xv_fields fields;
-	enum xv_time_mode time;
-	bool raw;
-	bool have_base;
-	uint64_t base; /* TOD of the first event */
-	struct xv_system **systems;
-	unsigned n_systems;
-	struct trace_seq seq; /* libtraceevent's printer, for the fields it alone can print */
-};
-
 void xv_view_free(struct xv_view *v)
 {
 	unsigned i;
@@ -37,6 +25,12 @@ void xv_view_free(struct xv_view *v)
 	free(v->systems);
 	trace_seq_destroy(&v->seq);
 	xv_out_done(&v->out);
+	xv_out_done(&v->scratch);
+	xv_filter_free(v->filter);
+	xv_stats_free(v->stats);
+	xv_perfetto_free(v->perfetto);
+	xv_tracedat_free(v->tracedat);
+	free(v->export_path);
 	free(v);
 }
 
@@ -49,15 +43,54 @@ int xv_view_new(const struct xv_view_opts *opts, int fd, struct xv_view **ret)
 		return -ENOMEM;
 	trace_seq_init(&v->seq);
 	r = xv_out_init(&v->out, fd, opts->out_cap);
+	if (r >= 0)
+		r = xv_out_init(&v->scratch, -1, XV_SCRATCH_CAP);
+	if (r >= 0 && opts->mode == XV_MODE_STATS)
+		r = xv_stats_new(&v->stats);
+	if (r >= 0 && opts->mode == XV_MODE_PERFETTO)
+		r = xv_perfetto_new(&v->perfetto);
+	if (r >= 0 && opts->mode == XV_MODE_TRACEDAT) {
+		v->export_path = opts->export_path ? strdup(opts->export_path) : NULL;
+		r = v->export_path ? 0 : -EINVAL;
+	}
 	if (r < 0) {
 		xv_view_free(v);
 		return r;
 	}
 	v->fields = opts->fields;
 	v->time = opts->time;
-	v->raw = opts->raw;
+	v->format = opts->raw ? XV_FORMAT_RAW : opts->format;
+	v->raw = v->format == XV_FORMAT_RAW;
+	v->mode = opts->mode;
 	*ret = v;
 	return 0;
+}
+
+int xv_view_set_filter(struct xv_view *v, const struct xv_filter_spec *spec, char *why,
+		       size_t why_len)
+{
+	struct xv_filter *f;
+	int r;
+
+	if (spec->from.kind != XV_AT_NONE || spec->to.kind != XV_AT_NONE) {
+		v->from = spec->from;
+		v->to = spec->to;
+	}
+	if (!spec->host && !spec->cpu && !spec->event && !spec->pid && !spec->comm)
+		return 0;
+	r = xv_filter_new(spec, why, why_len, &f);
+	if (r < 0)
+		return r;
+	xv_filter_free(v->filter);
+	v->filter = f;
+	return 0;
+}
+
+uint64_t xv_view_lost(const struct xv_view *v, uint64_t *ret_records)
+{
+	if (ret_records)
+		*ret_records = v->lost_records;
+	return v->lost;
 }
 
 int xv_view_add_system(struct xv_view *v, struct tep_handle *tep, const char *host,
@@ -71,9 +104,14 @@ int xv_view_add_system(struct xv_view *v, struct tep_handle *tep, const char *ho
 	if (!systems)
 		return -ENOMEM;
 	v->systems = systems;
-	r = xv_system_new(tep, host, arch, clock, v->raw, &s);
+	/* JSON and CSV show every field too. */
+	r = xv_system_new(tep, host, arch, clock,
+			  v->raw || v->format == XV_FORMAT_JSON || v->format == XV_FORMAT_CSV, &s);
 	if (r < 0)
 		return r;
+	s->shown = !v->filter || xv_filter_host(v->filter, s->host);
+	s->filter = v->filter;
+	s->unknown_pass = v->filter ? xv_filter_event(v->filter, NULL) : XV_PASS_ALL;
 	v->systems[v->n_systems++] = s;
 	return 0;
 }
@@ -143,8 +181,8 @@ static void write_pid_comm(struct xv_view *v, const struct xv_system *s, const s
 	}
 }
 
-static void write_line(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
-		       const struct xv_evinfo *e, const struct xv_item *it)
+void xv_view_line(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
+		  const struct xv_evinfo *e, const struct xv_item *it)
 {
 	struct xv_out *o = &v->out;
 	bool first = true;
@@ -183,13 +221,9 @@ static void write_line(struct xv_view *v, const struct xv_system *s, const struc
 /* Lost events are never silent: whatever --fields says, the line names them. */
 static void write_lost(struct xv_view *v, struct xv_system *s, const struct xt_event *ev)
 {
-	struct xv_hc_state *st = xv_system_hc(s, ev->cpu);
 	bool first = true;
 	unsigned i;
 
-	/* A hypercall before the gap may have returned in it: do not derive its exit. */
-	if (st)
-		st->pending = false;
 	for (i = 0; i < v->fields.n; i++)
 		common_column(v, s, ev, v->fields.id[i], &first);
 	column(&v->out, &first);
@@ -201,11 +235,57 @@ static void write_lost(struct xv_view *v, struct xv_system *s, const struct xt_e
 	xv_out_write(&v->out, "]\n", 2);
 }
 
+/* One display item (@it) of a record, or a loss (@it NULL), in the view's mode and format. */
+static void emit(struct xv_view *v, struct xv_system *s, const struct xt_event *ev,
+		 const struct xv_evinfo *e, const struct xv_item *it)
+{
+	if (v->mode == XV_MODE_PERFETTO) {
+		xv_perfetto_item(v, s, ev, e, it);
+		return;
+	}
+	switch (v->format) {
+	case XV_FORMAT_JSON:
+		xv_json_item(v, s, ev, e, it);
+		break;
+	case XV_FORMAT_CSV:
+		xv_csv_item(v, s, ev, e, it);
+		break;
+	default:
+		if (it)
+			xv_view_line(v, s, ev, e, it);
+		else
+			write_lost(v, s, ev);
+		break;
+	}
+}
+
+static int on_lost(struct xv_view *v, struct xv_system *s, const struct xt_event *ev)
+{
+	struct xv_hc_state *st = xv_system_hc(s, ev->cpu);
+
+	/* A hypercall before the gap may have returned in it: do not derive its exit. */
+	if (st)
+		st->pending = false;
+	if (v->stats)
+		return xv_stats_event(v->stats, s, ev->system, NULL, ev, NULL, 0);
+	if (v->tracedat)
+		return xv_tracedat_event(v->tracedat, ev);
+	emit(v, s, ev, NULL, NULL);
+	return v->out.error;
+}
+
+/* Records whose kind carries state from one record to the next (derived items). */
+static bool keeps_state(const struct xv_evinfo *e)
+{
+	return e && (e->kind == XV_KIND_KVM_ENTRY || e->kind == XV_KIND_HYPERCALL);
+}
+
 int xv_view_event(struct xv_view *v, const struct xt_event *ev)
 {
 	struct xv_item items[XV_ITEMS_MAX];
 	const struct xv_evinfo *e = NULL;
 	struct xv_system *s;
+	uint8_t pass;
 	int n, r, i;
 
 	if (ev->system >= v->n_systems)
@@ -215,26 +295,40 @@ int xv_view_event(struct xv_view *v, const struct xt_event *ev)
 		v->base = ev->tod;
 		v->have_base = true;
 	}
-	if (ev->kind == XT_EVENT_LOST) {
-		write_lost(v, s, ev);
-		return v->out.error;
-	}
+	if (!s->shown || (v->filter && !xv_filter_cpu(v->filter, ev->cpu)))
+		return 0;
+	if (ev->kind == XT_EVENT_LOST)
+		return on_lost(v, s, ev);
 	r = xv_system_lookup(s, ev->data, ev->size, &e);
 	if (r < 0)
 		return r;
+	pass = e ? e->pass : s->unknown_pass;
+	if (pass != XV_PASS_NONE && v->filter && !xv_filter_task(v->filter, s, ev))
+		pass = XV_PASS_NONE;
+	if (pass == XV_PASS_NONE && !keeps_state(e))
+		return 0;
+	if (v->tracedat && pass == XV_PASS_ALL)
+		return xv_tracedat_event(v->tracedat, ev);
 	n = xv_text_items(s, e, ev, v->raw, items);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++)
-		write_line(v, s, ev, e, &items[i]);
+	if (n < 0 || pass == XV_PASS_NONE)
+		return n < 0 ? n : 0;
+	if (v->stats)
+		return xv_stats_event(v->stats, s, ev->system, e, ev, items, n);
+	for (i = 0; i < n; i++) {
+		if (pass != XV_PASS_ALL && !xv_filter_item(v->filter, &items[i]))
+			continue;
+		/* An export takes the record once, when one of its items is shown. */
+		if (v->tracedat)
+			return xv_tracedat_event(v->tracedat, ev);
+		emit(v, s, ev, e, &items[i]);
+	}
 	return v->out.error;
 }
 
-int xv_view_source(struct xv_view *v, struct xt_source *src)
+int xv_view_add_source(struct xv_view *v, struct xt_source *src)
 {
 	unsigned i, n = xt_source_system_count(src);
-	struct xt_event ev;
-	int r, f;
+	int r;
 
 	for (i = 0; i < n; i++) {
 		struct xt_dump *d = xt_source_system(src, i);
@@ -244,12 +338,69 @@ int xv_view_source(struct xv_view *v, struct xt_source *src)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/*
+ * --from as a time: the source seeks there, skipping whole frames unread.
+ * The first event is read first: it is the base of --time rel and of +SECONDS.
+ */
+static int seek_from(struct xv_view *v, struct xt_source *src)
+{
+	struct xt_event ev;
+	int r;
+
+	if (v->from.kind != XV_AT_TOD && v->from.kind != XV_AT_REL)
+		return 0;
+	r = xt_source_next(src, &ev);
+	if (r <= 0)
+		return r;
+	v->base = ev.tod;
+	v->have_base = true;
+	return xt_source_seek(src, xv_at_tod(&v->from, v->base));
+}
+
+int xv_view_source(struct xv_view *v, struct xt_source *src)
+{
+	bool span = v->from.kind != XV_AT_NONE || v->to.kind != XV_AT_NONE;
+	uint64_t index = 0;
+	struct xt_event ev;
+	int r, f;
+
+	r = xv_view_add_source(v, src);
+	if (r >= 0 && v->export_path)
+		r = xv_tracedat_new(v->export_path, src, &v->tracedat);
+	if (r >= 0)
+		r = seek_from(v, src);
+	if (r < 0)
+		return r;
 	while ((r = xt_source_next(src, &ev)) > 0) {
+		if (span) {
+			if (!v->have_base) {
+				v->base = ev.tod;
+				v->have_base = true;
+			}
+			f = xv_span_check(&v->from, &v->to, index++, ev.tod, v->base);
+			if (f == XV_SPAN_AFTER)
+				break;
+			if (f == XV_SPAN_BEFORE)
+				continue;
+		}
+		if (ev.kind == XT_EVENT_LOST) {
+			v->lost += ev.lost == XT_LOST_UNKNOWN ? 1 : ev.lost;
+			v->lost_records++;
+		}
 		r = xv_view_event(v, &ev);
 		if (r < 0)
 			return r;
 	}
 	/* What was read before a failure is still shown. */
+	if (r >= 0 && v->stats)
+		r = xv_stats_write(v->stats, v);
+	if (r >= 0 && v->perfetto)
+		r = xv_perfetto_finish(v);
+	if (r >= 0 && v->tracedat)
+		r = xv_tracedat_finish(v->tracedat);
 	f = xv_view_flush(v);
 	return r < 0 ? r : f;
 }

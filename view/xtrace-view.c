@@ -4,6 +4,7 @@
  * order. A thin main over libxview: parse, open, render, map to an exit code.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <xtrace.h>
@@ -47,18 +48,25 @@ static void on_diag(const struct xt_diag *d, void *userdata)
 			  d->detail ? d->detail : "");
 }
 
-static int run(const struct xv_params *p)
+/* The output: stdout, or the export file. */
+static int open_output(const struct xv_params *p)
 {
-	const struct xv_view_opts opts = { .fields = p->fields, .time = p->time, .raw = p->raw };
-	_cleanup_(xv_view_freep) struct xv_view *v = NULL;
-	_cleanup_(xt_source_freep) struct xt_source *src = NULL;
+	int fd;
+
+	if (p->mode != XV_MODE_PERFETTO)
+		return STDOUT_FILENO;
+	fd = open(p->export_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return tool_error(-errno, "%s: cannot create the export file", p->export_path);
+	return fd;
+}
+
+static int open_source(const struct xv_params *p, struct xv_view *v, struct xt_source **ret)
+{
 	char why[512] = "";
 	int r;
 
-	r = xv_view_new(&opts, STDOUT_FILENO, &v);
-	if (r < 0)
-		return tool_error(r, "cannot set up the output");
-	r = xt_source_open(p->dirs, p->n_dirs, on_diag, v, why, sizeof(why), &src);
+	r = xt_source_open(p->dirs, p->n_dirs, on_diag, v, why, sizeof(why), ret);
 	if (r < 0) {
 		if (why[0]) {
 			tool_error(0, "%s", why);
@@ -66,15 +74,52 @@ static int run(const struct xv_params *p)
 		}
 		return tool_error(r, "%s", p->dirs[0]);
 	}
-	for (unsigned i = 0; i < xt_source_system_count(src); i++)
-		if (xt_dump_warning(xt_source_system(src, i)))
-			tool_warn("%s/%s", xt_dump_path(xt_source_system(src, i)),
-				  xt_dump_warning(xt_source_system(src, i)));
-	r = xv_view_source(v, src);
+	for (unsigned i = 0; i < xt_source_system_count(*ret); i++)
+		if (xt_dump_warning(xt_source_system(*ret, i)))
+			tool_warn("%s/%s", xt_dump_path(xt_source_system(*ret, i)),
+				  xt_dump_warning(xt_source_system(*ret, i)));
+	return 0;
+}
+
+static int run(const struct xv_params *p, int fd)
+{
+	const struct xv_view_opts opts = { .fields = p->fields,
+					   .time = p->time,
+					   .raw = p->raw,
+					   .format = p->format,
+					   .mode = p->mode,
+					   .export_path = p->export_path };
+	_cleanup_(xv_view_freep) struct xv_view *v = NULL;
+	_cleanup_(xt_source_freep) struct xt_source *src = NULL;
+	char why[256] = "";
+	uint64_t lost, losses;
+	int r;
+
+	r = xv_view_new(&opts, fd, &v);
+	if (r < 0)
+		return tool_error(r, "cannot set up the output");
+	r = xv_view_set_filter(v, &p->filter, why, sizeof(why));
+	if (r < 0)
+		return tool_error(r == -EINVAL ? 0 : r, "%s", r == -EINVAL ? why : "filters");
+	r = open_source(p, v, &src);
+	if (r < 0)
+		return r;
+	if (p->mode == XV_MODE_EXPLAIN)
+		r = xv_explain(v, src, p);
+	else
+		r = xv_view_source(v, src);
 	if (r < 0 && xv_view_write_error(v))
 		return tool_error(r, "writing the output");
+	if (r < 0 && p->mode == XV_MODE_TRACEDAT)
+		return tool_error(r, "%s: cannot export the trace.dat", p->export_path);
 	if (r < 0)
 		return tool_error(r, "reading the events");
+	lost = xv_view_lost(v, &losses);
+	if (p->strict && lost) {
+		tool_error(0, "--strict: the inputs lost %llu events in %llu places",
+			   (unsigned long long)lost, (unsigned long long)losses);
+		return 1;
+	}
 	return 0;
 }
 
@@ -82,6 +127,7 @@ int main(int argc, char **argv)
 {
 	struct xv_params p;
 	char why[256] = "";
+	int fd, r;
 
 	tool_set_name(argv[0]);
 	if (xv_parse_args(argc, argv, &p, why, sizeof(why)) < 0) {
@@ -96,5 +142,11 @@ int main(int argc, char **argv)
 		tool_print_version();
 		return EXIT_TOOL_OK;
 	}
-	return run(&p) < 0 ? EXIT_TOOL_FAILURE : EXIT_TOOL_OK;
+	fd = open_output(&p);
+	if (fd < 0)
+		return EXIT_TOOL_FAILURE;
+	r = run(&p, fd);
+	if (fd != STDOUT_FILENO && close(fd) < 0 && r == 0)
+		r = tool_error(-errno, "%s: writing the export file", p.export_path);
+	return r < 0 ? EXIT_TOOL_FAILURE : r > 0 ? XV_EXIT_LOST : EXIT_TOOL_OK;
 }

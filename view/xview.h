@@ -59,11 +59,76 @@ enum xv_time_mode {
 /* Parses "rel", "tod" or "raw". Returns 0 or -EINVAL. */
 int xv_time_mode_parse(const char *s, enum xv_time_mode *ret);
 
+/* How events are written (--format). */
+enum xv_format {
+	XV_FORMAT_TEXT, /* the display lines */
+	XV_FORMAT_RAW,  /* every field as name=value (same as --raw) */
+	XV_FORMAT_JSON, /* JSON lines: one object per event, fields typed */
+	XV_FORMAT_CSV,  /* a header, then one row per event */
+};
+
+/* Parses "text", "raw", "json" or "csv". Returns 0 or -EINVAL. */
+int xv_format_parse(const char *s, enum xv_format *ret);
+
+/* A moment given on the command line (--from, --to, --explain). */
+enum xv_at_kind {
+	XV_AT_NONE,
+	XV_AT_TOD,   /* "1741944413.5": ns since the epoch */
+	XV_AT_REL,   /* "+1.5": ns after the first event */
+	XV_AT_COUNT, /* "#1000": events (records and losses) from the first one */
+};
+
+struct xv_at {
+	enum xv_at_kind kind;
+	uint64_t v;
+};
+
+/* Parses a moment. Returns 0, -EINVAL (malformed) or -ERANGE. */
+int xv_at_parse(const char *s, struct xv_at *ret);
+
+/* The filters of the command line, as given (borrowed strings, NULL: no filter). */
+struct xv_filter_spec {
+	const char *host;  /* comma list of globs on the host column */
+	const char *cpu;   /* CPU list: 0-3,8 */
+	const char *event; /* comma list of globs: KVM_EXIT_VM_PID, kvm:kvm_exit, kvm_*, ... */
+	const char *pid;   /* comma list of pids (common_pid) */
+	const char *comm;  /* comma list of globs on the command name of common_pid */
+	struct xv_at from; /* first event shown (inclusive) */
+	struct xv_at to;   /* last moment shown (inclusive; #N: events before the Nth) */
+};
+
+/*
+ * Checks the lists of @spec (pids, CPU list). Returns 0, or -EINVAL with a
+ * one-line reason in @why, or -ENOMEM.
+ */
+int xv_filter_check(const struct xv_filter_spec *spec, char *why, size_t why_len);
+
+/* What xtrace-view produces. */
+enum xv_mode {
+	XV_MODE_EVENTS,   /* the events, in --format */
+	XV_MODE_STATS,    /* --stats */
+	XV_MODE_EXPLAIN,  /* --explain T */
+	XV_MODE_PERFETTO, /* --export perfetto FILE */
+	XV_MODE_TRACEDAT, /* --export tracedat FILE */
+};
+
+/* Exit status of --strict when an input lost events. */
+#define XV_EXIT_LOST 3
+
+#define XV_WINDOW_DEFAULT_NS 100000ull
+
 /* Command line of xtrace-view. */
 struct xv_params {
 	struct xv_fields fields;
 	enum xv_time_mode time;
+	enum xv_format format;
+	enum xv_mode mode;
+	struct xv_filter_spec filter;
+	struct xv_at explain;   /* XV_MODE_EXPLAIN: the guest-side moment */
+	uint64_t window_ns;     /* XV_MODE_EXPLAIN: half width of the window */
+	const char *export_path; /* XV_MODE_PERFETTO, XV_MODE_TRACEDAT */
 	bool raw;
+	bool strict;
 	bool help;
 	bool version;
 	const char *const *dirs; /* borrowed from argv */
@@ -147,7 +212,10 @@ struct xv_view;
 struct xv_view_opts {
 	struct xv_fields fields;
 	enum xv_time_mode time;
-	bool raw;
+	bool raw;		/* same as format = XV_FORMAT_RAW */
+	enum xv_format format;
+	enum xv_mode mode;      /* XV_MODE_EVENTS, STATS, PERFETTO or TRACEDAT */
+	const char *export_path; /* XV_MODE_TRACEDAT: the file (copied) */
 	size_t out_cap; /* output buffer bytes, 0 for XV_OUT_DEFAULT_CAP */
 };
 
@@ -173,6 +241,25 @@ int xv_view_flush(struct xv_view *v);
  * or the first negative errno of the source or of writing.
  */
 int xv_view_source(struct xv_view *v, struct xt_source *src);
+
+/*
+ * Shows only the events @spec selects (strings are compiled, not kept).
+ * Returns 0, or -EINVAL with a one-line reason in @why. Call before the
+ * first event.
+ */
+int xv_view_set_filter(struct xv_view *v, const struct xv_filter_spec *spec, char *why,
+		       size_t why_len);
+
+/* Events the inputs lost that the view met (XT_LOST_UNKNOWN counts 1), and loss records. */
+uint64_t xv_view_lost(const struct xv_view *v, uint64_t *ret_records);
+
+/*
+ * --explain: what the host did around the guest-side moment @p->explain on
+ * the CPUs running the guests' vCPUs (learnt from guest-services ping
+ * pairs), in a window of +- @p->window_ns. Reads @src twice: it is reopened
+ * from @p->dirs for the second pass. Returns 0 or a negative errno.
+ */
+int xv_explain(struct xv_view *v, struct xt_source *src, const struct xv_params *p);
 
 /* The first error met writing the output (negative errno), or 0. */
 int xv_view_write_error(const struct xv_view *v);

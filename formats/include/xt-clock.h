@@ -38,6 +38,13 @@ void xt_clock_free(struct xt_clock *c);
 /* Converts a raw timestamp to TOD ns. */
 uint64_t xt_clock_to_tod(const struct xt_clock *c, uint64_t ts);
 
+/*
+ * The inverse of xt_clock_to_tod(): the smallest raw timestamp whose TOD is
+ * at least @tod (UINT64_MAX when none is), for a clock whose TOD never
+ * decreases as timestamps grow.
+ */
+uint64_t xt_clock_from_tod(const struct xt_clock *c, uint64_t tod);
+
 /* The tracefs clock name ("tai", "local", ...). Borrowed. */
 const char *xt_clock_name(const struct xt_clock *c);
 

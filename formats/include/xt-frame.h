@@ -59,7 +59,27 @@ int xt_frame_writer_new(int fd, uint32_t cpu, size_t frame_bytes, int level,
 int xt_frame_writer_append(struct xt_frame_writer *w, const void *data, size_t len,
 			   uint64_t first_ts, uint64_t last_ts);
 
-/* Writes the buffered units as a frame now (no-op when empty). 0 or negative errno. */
+/*
+ * As xt_frame_writer_append(), for a unit the caller writes in place:
+ * points *ret at @len bytes of the frame buffer that the caller must fill
+ * before the next call on @w (saves a copy). Returns 0 or a negative errno.
+ */
+int xt_frame_writer_unit(struct xt_frame_writer *w, size_t len, uint64_t first_ts,
+			 uint64_t last_ts, void **ret);
+
+/*
+ * From now on, compresses and writes full frames in a thread of the writer
+ * while the caller goes on appending (two frame buffers). A failed write
+ * then loses that frame and is returned by a later append, flush or
+ * close. Returns 0, -ENOMEM or -EAGAIN (no thread: the writer stays synchronous).
+ */
+int xt_frame_writer_set_async(struct xt_frame_writer *w);
+
+/*
+ * Writes the buffered units as a frame now (no-op when empty), and with
+ * xt_frame_writer_set_async() waits for every frame to be written.
+ * 0 or negative errno.
+ */
 int xt_frame_writer_flush(struct xt_frame_writer *w);
 
 /* Bytes written to the fd so far (headers included). */
@@ -91,6 +111,18 @@ int xt_frame_reader_next(struct xt_frame_reader *r, const struct xt_frame_header
 
 /* Offset in the file of the frame last returned. */
 uint64_t xt_frame_reader_offset(const struct xt_frame_reader *r);
+
+/*
+ * Positions the reader at the last frame whose first_ts is below @ts (at
+ * the start of the file when there is none), so that the frames skipped
+ * hold only units timestamped before @ts when timestamps never decrease
+ * along the file. Forward or backward. Reads frame headers only: the first
+ * call indexes them, later calls search the index. Returns 0 or -ENOMEM.
+ */
+int xt_frame_reader_seek(struct xt_frame_reader *r, uint64_t ts);
+
+/* Frames decompressed so far (a measure of the work a seek saved). */
+uint64_t xt_frame_reader_decompressed(const struct xt_frame_reader *r);
 
 /* Frees the reader. Accepts NULL. */
 void xt_frame_reader_free(struct xt_frame_reader *r);

@@ -32,6 +32,13 @@ int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_wr
 int xt_merged_writer_add_system(struct xt_merged_writer *w, const struct xt_dump *system,
 				const char *host);
 
+/*
+ * Sets metadata @key of the merged directory (e.g. "system.1.tod_offset_ns")
+ * to a printf-formatted value. 0 or a negative errno.
+ */
+int xt_merged_writer_set(struct xt_merged_writer *w, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Appends one event (its ->system must be a system already added). */
 int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *ev);
 

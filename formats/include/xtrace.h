@@ -11,7 +11,10 @@
 #include "xt-dump.h"
 #include "xt-event.h"
 #include "xt-frame.h"
+#include "xt-gs.h"
 #include "xt-merged.h"
 #include "xt-page.h"
+#include "xt-sync.h"
+#include "xt-tracedat.h"
 
 #endif

@@ -77,6 +77,32 @@ static void test_anchors(void **state)
 	xt_clock_free(c);
 }
 
+/* from_tod is the smallest ts reaching a TOD: checked against to_tod on both sides. */
+static void expect_inverse(const struct xt_clock *c, uint64_t tod)
+{
+	uint64_t ts = xt_clock_from_tod(c, tod);
+
+	assert_true(xt_clock_to_tod(c, ts) >= tod);
+	if (ts > 0)
+		assert_true(xt_clock_to_tod(c, ts - 1) < tod);
+}
+
+static void test_from_tod(void **state)
+{
+	struct xt_clock *c;
+
+	assert_int_equal(xt_clock_new_tai(37000000000ll, &c), 0);
+	assert_true(xt_clock_from_tod(c, 1000) == 37000001000ull);
+	expect_inverse(c, 5);
+	assert_true(xt_clock_from_tod(c, UINT64_MAX) == UINT64_MAX);
+	xt_clock_free(c);
+	assert_int_equal(xt_clock_new_anchored("local", sorted, 3, &c), 0);
+	for (uint64_t tod = EPOCH - 5000; tod < EPOCH + 5000; tod += 37)
+		expect_inverse(c, tod);
+	expect_inverse(c, 0);
+	xt_clock_free(c);
+}
+
 static void test_edge_anchors(void **state)
 {
 	/* two TODs at one ts: the segment is never vertical */
@@ -142,6 +168,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tai),
 		cmocka_unit_test(test_anchors),
+		cmocka_unit_test(test_from_tod),
 		cmocka_unit_test(test_edge_anchors),
 		cmocka_unit_test(test_single_anchor),
 		cmocka_unit_test(test_not_placeable),

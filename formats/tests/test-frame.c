@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,9 +172,9 @@ static void test_round_trip(void **state)
 }
 
 /* Units buffered past frame_bytes start a new frame; nothing is lost or reordered. */
-static void test_frame_size(void **state)
+/* 100 units of 3000 bytes in frames of at most 10000 bytes, written in a thread or not. */
+static void frame_size_case(struct written *f, bool async)
 {
-	struct written *f = *state;
 	_cleanup_free_ uint8_t *all = malloc(100 * 3000);
 	_cleanup_close_ int fd = open(f->damaged, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	const struct xt_frame_header *h;
@@ -187,6 +188,8 @@ static void test_frame_size(void **state)
 	assert_true(fd >= 0);
 	test_fill(all, 100 * 3000, 7);
 	assert_int_equal(xt_frame_writer_new(fd, CPU, 10000, 1, &w), 0);
+	if (async)
+		assert_int_equal(xt_frame_writer_set_async(w), 0);
 	for (unsigned i = 0; i < 100; i++)
 		assert_int_equal(xt_frame_writer_append(w, all + i * 3000, 3000, i, i), 0);
 	assert_int_equal(xt_frame_writer_flush(w), 0);
@@ -206,6 +209,52 @@ static void test_frame_size(void **state)
 	assert_int_equal(got, 100 * 3000);
 	assert_int_equal(units, 100);
 	assert_int_equal(frames, 34); /* 3 units of 3000 bytes per 10000-byte frame */
+}
+
+static void test_frame_size(void **state)
+{
+	frame_size_case(*state, false);
+}
+
+static void test_frame_size_async(void **state)
+{
+	frame_size_case(*state, true);
+}
+
+/* Written by the writer's thread, a frame that does not fit fails a later call, nothing torn. */
+static void test_async_write_failure(void **state)
+{
+	struct written *f = *state;
+	_cleanup_close_ int fd = open(f->damaged, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	struct rlimit old, lim;
+	struct xt_frame_writer *w;
+	struct test_diags diags;
+	struct stat st;
+	uint64_t good;
+
+	assert_true(fd >= 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(xt_frame_writer_new(fd, CPU, 1u << 20, 3, &w), 0);
+	assert_int_equal(xt_frame_writer_set_async(w), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		append_frame(w, f, i);
+		assert_int_equal(xt_frame_writer_flush(w), 0);
+	}
+	good = xt_frame_writer_bytes(w);
+	lim = old;
+	lim.rlim_cur = good + 100;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	append_frame(w, f, 2);
+	assert_int_equal(xt_frame_writer_flush(w), -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, good);
+	/* the failure sticks: the output is incomplete */
+	assert_int_equal(xt_frame_writer_flush(w), -EFBIG);
+	xt_frame_writer_free(w);
+	expect_frames(f, f->damaged, 2, -1, &diags);
+	assert_int_equal(diags.n, 0);
 }
 
 static bool is_frame_start(const struct written *f, uint64_t off)
@@ -461,6 +510,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frame_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_size_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_async_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flip_each_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_sizes, setup, teardown),

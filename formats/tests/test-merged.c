@@ -19,23 +19,14 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "test-util.h"
 #include "xtrace.h"
 
-#define TAI_OFFSET 37000000000ull
-#define PAGE 4096
+#define TAI_OFFSET TEST_TAI_OFFSET
 
 struct fixture {
 	char tmp[64];
 };
-
-static void copy_format(struct xt_dump_writer *w, const char *rel)
-{
-	_cleanup_free_ char *src = NULL, *dst = NULL;
-
-	assert_true(asprintf(&src, "%s/fixtures/formats/%s", getenv("KVMRT_SOURCE_ROOT"), rel) > 0);
-	assert_true(asprintf(&dst, "events/%s", rel) > 0);
-	assert_int_equal(xt_dump_writer_copy_file(w, dst, src), 0);
-}
 
 /*
  * Writes a dump whose CPU c holds events at raw ts base + c + k * step for
@@ -44,48 +35,9 @@ static void copy_format(struct xt_dump_writer *w, const char *rel)
 static void write_dump(const char *dir, const char *host, unsigned cpus, unsigned per_cpu,
 		       uint64_t base, uint64_t step)
 {
-	struct xt_dump_writer *w;
-	struct xt_page_builder *b;
+	const struct test_dump_spec spec = { host, cpus, per_cpu, base, step, 0 };
 
-	assert_int_equal(xt_dump_writer_create(dir, 0, &w), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_FORMAT, "xtrace-dump"), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_VERSION, "1"), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_HOST, "%s", host), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_CPUS, "0-%u", cpus - 1), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_PAGE_SIZE, "%d", PAGE), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_TRACE_CLOCK, "tai"), 0);
-	assert_int_equal(xt_dump_writer_set(w, XT_META_TAI_OFFSET, "%llu", TAI_OFFSET), 0);
-	copy_format(w, "header_page");
-	copy_format(w, "header_event");
-	copy_format(w, "sched/sched_wakeup/format");
-	assert_int_equal(xt_page_builder_new(PAGE, &b), 0);
-	for (unsigned c = 0; c < cpus; c++) {
-		struct xt_frame_writer *fw;
-
-		assert_int_equal(xt_dump_writer_cpu(w, c, &fw), 0);
-		for (unsigned k = 0; k < per_cpu; k++) {
-			uint32_t ev[6] = { 0, 0, host[0], c, k, 0 };
-			uint64_t ts = base + c + k * step;
-			int r = xt_page_builder_add(b, ts, ev, sizeof(ev));
-
-			if (r == -ENOSPC) {
-				assert_int_equal(xt_frame_writer_append(fw, xt_page_builder_page(b),
-						 PAGE, xt_page_builder_first_ts(b),
-						 xt_page_builder_last_ts(b)), 0);
-				xt_page_builder_reset(b);
-				r = xt_page_builder_add(b, ts, ev, sizeof(ev));
-			}
-			assert_int_equal(r, 0);
-		}
-		if (xt_page_builder_count(b))
-			assert_int_equal(xt_frame_writer_append(fw, xt_page_builder_page(b), PAGE,
-					 xt_page_builder_first_ts(b),
-					 xt_page_builder_last_ts(b)), 0);
-		xt_page_builder_reset(b);
-	}
-	xt_page_builder_free(b);
-	assert_int_equal(xt_dump_writer_close(w), 0);
-	xt_dump_writer_free(w);
+	test_write_dump(dir, &spec);
 }
 
 static int setup(void **state)
@@ -254,8 +206,8 @@ static void unplaceable_clock_is_refused_with_the_reason(void **state)
 	xt_dump_writer_set(w, XT_META_HOST, "h");
 	xt_dump_writer_set(w, XT_META_PAGE_SIZE, "4096");
 	xt_dump_writer_set(w, XT_META_TRACE_CLOCK, "local");
-	copy_format(w, "header_page");
-	copy_format(w, "header_event");
+	test_copy_format(w, "header_page");
+	test_copy_format(w, "header_event");
 	assert_int_equal(xt_dump_writer_close(w), 0);
 	xt_dump_writer_free(w);
 	snprintf(meta, sizeof(meta), "%s/xtrace.meta", dir);

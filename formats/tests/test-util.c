@@ -110,6 +110,54 @@ void test_copy_format(struct xt_dump_writer *w, const char *relpath)
 	assert_int_equal(xt_dump_writer_copy_file(w, dst, src), 0);
 }
 
+void test_write_dump(const char *dir, const struct test_dump_spec *spec)
+{
+	struct xt_dump_writer *w;
+	struct xt_page_builder *b;
+
+	assert_int_equal(xt_dump_writer_create(dir, 0, &w), 0);
+	if (spec->frame_bytes)
+		assert_int_equal(xt_dump_writer_set_compression(w, spec->frame_bytes, 1), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_FORMAT, "xtrace-dump"), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_VERSION, "1"), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_HOST, "%s", spec->host), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_CPUS, "0-%u", spec->cpus - 1), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_PAGE_SIZE, "%u", TEST_PAGE_SIZE), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_TRACE_CLOCK, "tai"), 0);
+	assert_int_equal(xt_dump_writer_set(w, XT_META_TAI_OFFSET, "%llu", TEST_TAI_OFFSET), 0);
+	test_copy_format(w, "header_page");
+	test_copy_format(w, "header_event");
+	test_copy_format(w, "sched/sched_wakeup/format");
+	assert_int_equal(xt_page_builder_new(TEST_PAGE_SIZE, &b), 0);
+	for (unsigned c = 0; c < spec->cpus; c++) {
+		struct xt_frame_writer *fw;
+
+		assert_int_equal(xt_dump_writer_cpu(w, c, &fw), 0);
+		for (unsigned k = 0; k < spec->per_cpu; k++) {
+			uint32_t ev[6] = { 0, 0, spec->host[0], c, k, 0 };
+			uint64_t ts = spec->base + c + k * spec->step;
+			int r = xt_page_builder_add(b, ts, ev, sizeof(ev));
+
+			if (r == -ENOSPC) {
+				assert_int_equal(xt_frame_writer_append(fw, xt_page_builder_page(b),
+						 TEST_PAGE_SIZE, xt_page_builder_first_ts(b),
+						 xt_page_builder_last_ts(b)), 0);
+				xt_page_builder_reset(b);
+				r = xt_page_builder_add(b, ts, ev, sizeof(ev));
+			}
+			assert_int_equal(r, 0);
+		}
+		if (xt_page_builder_count(b))
+			assert_int_equal(xt_frame_writer_append(fw, xt_page_builder_page(b),
+					 TEST_PAGE_SIZE, xt_page_builder_first_ts(b),
+					 xt_page_builder_last_ts(b)), 0);
+		xt_page_builder_reset(b);
+	}
+	xt_page_builder_free(b);
+	assert_int_equal(xt_dump_writer_close(w), 0);
+	xt_dump_writer_free(w);
+}
+
 void test_fill(void *buf, size_t len, uint32_t seed)
 {
 	uint8_t *p = buf;

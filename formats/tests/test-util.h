@@ -43,6 +43,25 @@ unsigned test_diag_count(const struct test_diags *c, enum xt_diag_kind kind);
 /* Copies fixtures/formats/@relpath of the source tree into the dump as events/@relpath. */
 void test_copy_format(struct xt_dump_writer *w, const char *relpath);
 
+#define TEST_TAI_OFFSET 37000000000ull
+#define TEST_PAGE_SIZE 4096u
+
+/* A synthetic dump: CPU c holds @per_cpu events at raw ts base + c + k * step. */
+struct test_dump_spec {
+	const char *host;
+	unsigned cpus;
+	unsigned per_cpu;
+	uint64_t base;        /* raw (tai) timestamp of the first event */
+	uint64_t step;
+	size_t frame_bytes;   /* 0: the writer's default */
+};
+
+/*
+ * Writes the dump @dir (clock tai, TAI offset TEST_TAI_OFFSET); each event
+ * has the sched_wakeup type and the payload words (0, 0, host[0], cpu, k, 0).
+ */
+void test_write_dump(const char *dir, const struct test_dump_spec *spec);
+
 /* Pseudo-random bytes from @seed (same seed, same bytes). */
 void test_fill(void *buf, size_t len, uint32_t seed);
 

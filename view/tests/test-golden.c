@@ -17,43 +17,21 @@
 
 #include "cleanup.h"
 #include "test-exec.h"
-
-static char *read_text(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char *buf = calloc(1, 1 << 20);
-	size_t n;
-
-	assert_non_null(f);
-	assert_non_null(buf);
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Length of the first @lines lines of @text. */
-static size_t prefix_lines(const char *text, unsigned lines)
-{
-	const char *p = text;
-
-	while (lines-- && (p = strchr(p, '\n')))
-		p++;
-	return p ? (size_t)(p - text) : strlen(text);
-}
+#include "view-test.h"
 
 static void first_200_lines_match_the_golden_file(void **state)
 {
 	_cleanup_free_ char *host = test_source_path("fixtures/dumps/host");
 	_cleanup_free_ char *vm1 = test_source_path("fixtures/dumps/vm1");
 	_cleanup_free_ char *golden_path = test_source_path("fixtures/golden/view-host-vm1.txt");
-	_cleanup_free_ char *golden = read_text(golden_path);
+	_cleanup_free_ char *golden = vt_read_text(golden_path);
 	char *argv[] = { "view/xtrace-view", host, vm1, NULL };
 	struct test_output o;
 	size_t len;
 
 	assert_int_equal(test_exec(argv, &o), 0);
 	assert_int_equal(o.status, 0);
-	len = prefix_lines(o.out, 200);
+	len = vt_prefix_lines(o.out, 200);
 	assert_int_equal(len, strlen(golden));
 	assert_memory_equal(o.out, golden, len);
 	/* Both systems are there, interleaved, and every event was printed. */

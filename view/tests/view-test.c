@@ -179,3 +179,46 @@ const char *vt_ctx_one(struct vt_ctx *c, const char *sys, const char *name, cons
 	vt_rec_set(&c->r, field, v);
 	return vt_render_one(&c->v, &c->r);
 }
+
+char *vt_read_text(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = calloc(1, 1 << 20);
+	size_t n;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+size_t vt_prefix_lines(const char *text, unsigned lines)
+{
+	const char *p = text;
+
+	if (!lines)
+		return strlen(text);
+	while (lines-- && (p = strchr(p, '\n')))
+		p++;
+	return p ? (size_t)(p - text) : strlen(text);
+}
+
+void vt_view_python(const char *args, const char *script, struct test_output *ret)
+{
+	char *host = test_source_path("fixtures/dumps/host");
+	char *vm1 = test_source_path("fixtures/dumps/vm1");
+	char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+
+	assert_null(strchr(script, '\''));
+	assert_true(asprintf(&argv[2],
+			     "\"$KVMRT_BUILD_ROOT/view/xtrace-view\" %s '%s' '%s' | python3 -c '%s'",
+			     args, host, vm1, script) > 0);
+	assert_int_equal(test_exec(argv, ret), 0);
+	if (ret->status)
+		fail_msg("python3: %s", ret->err);
+	free(argv[2]);
+	free(host);
+	free(vm1);
+}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <xtrace.h>
 
+#include "test-exec.h"
 #include "xview.h"
 
 struct tep_handle;
@@ -69,6 +70,18 @@ int vt_ctx_teardown(void **state);
 /* Builds @sys:@name (pid 4711) with @field = @v and renders it alone. */
 const char *vt_ctx_one(struct vt_ctx *c, const char *sys, const char *name, const char *field,
 		       uint64_t v);
+
+/* The text of @path (at most 1 MiB), NUL-terminated. Must be freed. */
+char *vt_read_text(const char *path);
+
+/* Bytes of the first @lines lines of @text (0: all of it). */
+size_t vt_prefix_lines(const char *text, unsigned lines);
+
+/*
+ * Runs `xtrace-view ARGS host vm1 | python3 -c SCRIPT` on the committed
+ * fixtures (ARGS as shell words, SCRIPT without single quotes) and fills @ret.
+ */
+void vt_view_python(const char *args, const char *script, struct test_output *ret);
 
 /* Reads a whole file descriptor from offset 0 and empties it. Must be freed. */
 char *vt_read_fd(int fd);
