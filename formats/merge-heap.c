@@ -3,7 +3,8 @@
  * merge-heap.c - k-way merge of time-ordered event streams.
  *
  * Each stream keeps its current (peeked) event in a slot; a binary min-heap
- * of slot indices orders them by (tod, system, cpu, slot). Returning an
+ * of (tod, system/cpu/slot key) entries orders them by (tod, system, cpu,
+ * slot), the keys kept inline so that comparisons stay in one array. Returning an
  * event leaves its slot at the top; the next call advances that stream and
  * sifts it down, so the returned event's bytes stay valid until then.
  */
@@ -18,41 +19,62 @@ struct merge_slot {
 	struct xt_event head;
 };
 
+/* Ties on TOD are broken by system, then CPU, then slot, packed in one word. */
+#define SLOT_BITS 24
+#define FIELD_BITS 20
+#define SLOT_MASK ((1ull << SLOT_BITS) - 1)
+#define FIELD_MAX ((1u << FIELD_BITS) - 1)
+
+struct heap_entry {
+	uint64_t tod;
+	uint64_t tie; /* system << 44 | cpu << 24 | slot (system and cpu saturate) */
+};
+
 struct xt_merge {
 	struct merge_slot *slots;
 	unsigned nr_streams;
-	unsigned *heap; /* slot indices; heap[0] is the earliest head */
+	struct heap_entry *heap; /* heap[0] is the earliest head */
 	unsigned heap_len;
 	bool top_taken; /* heap[0]'s head was returned and must be advanced */
 };
 
-static bool slot_before(const struct xt_merge *m, unsigned a, unsigned b)
+static struct heap_entry entry_of(const struct xt_merge *m, unsigned slot)
 {
-	const struct xt_event *x = &m->slots[a].head, *y = &m->slots[b].head;
+	const struct xt_event *e = &m->slots[slot].head;
+	uint64_t system = e->system < FIELD_MAX ? e->system : FIELD_MAX;
+	uint64_t cpu = e->cpu < FIELD_MAX ? e->cpu : FIELD_MAX;
 
-	if (x->tod != y->tod)
-		return x->tod < y->tod;
-	if (x->system != y->system)
-		return x->system < y->system;
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu;
-	return a < b;
+	return (struct heap_entry){
+		.tod = e->tod,
+		.tie = system << (SLOT_BITS + FIELD_BITS) | cpu << SLOT_BITS | slot,
+	};
+}
+
+static unsigned slot_of(const struct heap_entry *e)
+{
+	return (unsigned)(e->tie & SLOT_MASK);
+}
+
+static bool entry_before(const struct heap_entry *a, const struct heap_entry *b)
+{
+	return a->tod != b->tod ? a->tod < b->tod : a->tie < b->tie;
 }
 
 static void sift_down(struct xt_merge *m, unsigned i)
 {
-	unsigned *h = m->heap;
+	struct heap_entry *h = m->heap;
 
 	for (;;) {
 		unsigned smallest = i, l = 2 * i + 1, r = l + 1;
 
-		if (l < m->heap_len && slot_before(m, h[l], h[smallest]))
+		if (l < m->heap_len && entry_before(&h[l], &h[smallest]))
 			smallest = l;
-		if (r < m->heap_len && slot_before(m, h[r], h[smallest]))
+		if (r < m->heap_len && entry_before(&h[r], &h[smallest]))
 			smallest = r;
 		if (smallest == i)
 			return;
-		unsigned t = h[i];
+		struct heap_entry t = h[i];
+
 		h[i] = h[smallest];
 		h[smallest] = t;
 		i = smallest;
@@ -62,13 +84,15 @@ static void sift_down(struct xt_merge *m, unsigned i)
 /* Advances the stream at heap position 0: re-sorts it, or drops it at its end. */
 static int advance_top(struct xt_merge *m)
 {
-	unsigned slot = m->heap[0];
+	unsigned slot = slot_of(&m->heap[0]);
 	int r = xt_stream_next(m->slots[slot].stream, &m->slots[slot].head);
 
 	if (r < 0)
 		return r;
 	if (r == 0)
 		m->heap[0] = m->heap[--m->heap_len];
+	else
+		m->heap[0] = entry_of(m, slot);
 	sift_down(m, 0);
 	return 0;
 }
@@ -80,6 +104,10 @@ int xt_merge_new(struct xt_stream **streams, unsigned n, struct xt_merge **ret)
 
 	if (!m)
 		goto fail_streams;
+	if (n > SLOT_MASK) {
+		r = -E2BIG;
+		goto fail_merge;
+	}
 	m->slots = calloc(n ? n : 1, sizeof(*m->slots));
 	m->heap = calloc(n ? n : 1, sizeof(*m->heap));
 	if (!m->slots || !m->heap)
@@ -92,7 +120,7 @@ int xt_merge_new(struct xt_stream **streams, unsigned n, struct xt_merge **ret)
 		if (r < 0)
 			goto fail_owned;
 		if (r > 0)
-			m->heap[m->heap_len++] = i;
+			m->heap[m->heap_len++] = entry_of(m, i);
 	}
 	for (unsigned i = m->heap_len / 2; i-- > 0;)
 		sift_down(m, i);
@@ -123,7 +151,7 @@ int xt_merge_next(struct xt_merge *m, struct xt_event *ret)
 	}
 	if (m->heap_len == 0)
 		return 0;
-	*ret = m->slots[m->heap[0]].head;
+	*ret = m->slots[slot_of(&m->heap[0])].head;
 	m->top_taken = true;
 	return 1;
 }
@@ -155,7 +183,7 @@ int xt_merge_seek(struct xt_merge *m, uint64_t tod)
 		if (r < 0)
 			return r;
 		if (r > 0)
-			m->heap[m->heap_len++] = i;
+			m->heap[m->heap_len++] = entry_of(m, i);
 	}
 	for (unsigned i = m->heap_len / 2; i-- > 0;)
 		sift_down(m, i);

@@ -161,6 +161,30 @@ static void failure_at_start_frees_every_stream(void **state)
 	assert_int_equal(freed, 2);
 }
 
+/* System and CPU numbers beyond the packed key's range still merge by TOD, deterministically. */
+static void huge_system_and_cpu_numbers_keep_tod_order(void **state)
+{
+	static const uint64_t a[] = { 5, 7 }, b[] = { 5, 6 };
+	unsigned freed = 0;
+	struct xt_stream *streams[] = {
+		array_stream(a, 2, UINT32_MAX, UINT32_MAX, &freed),
+		array_stream(b, 2, UINT32_MAX - 1, 3u << 21, &freed),
+	};
+	static const uint64_t want_tod[] = { 5, 5, 6, 7 };
+	static const uint32_t want_cpu[] = { UINT32_MAX, 3u << 21, 3u << 21, UINT32_MAX };
+	struct xt_merge *m;
+	struct xt_event ev;
+
+	assert_int_equal(xt_merge_new(streams, 2, &m), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(xt_merge_next(m, &ev), 1);
+		assert_int_equal(ev.tod, want_tod[i]);
+		assert_int_equal(ev.cpu, want_cpu[i]);
+	}
+	assert_int_equal(xt_merge_next(m, &ev), 0);
+	xt_merge_free(m);
+}
+
 static void no_streams_is_an_empty_merge(void **state)
 {
 	struct xt_merge *m;
@@ -179,6 +203,7 @@ int main(void)
 		cmocka_unit_test(many_streams_match_a_sort),
 		cmocka_unit_test(failing_stream_error_reaches_caller),
 		cmocka_unit_test(failure_at_start_frees_every_stream),
+		cmocka_unit_test(huge_system_and_cpu_numbers_keep_tod_order),
 		cmocka_unit_test(no_streams_is_an_empty_merge),
 	};
 
