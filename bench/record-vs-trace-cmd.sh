@@ -155,8 +155,16 @@ measure() {
 	rm -rf "$out"
 }
 
-# Whatever happens, nothing we started outlives us.
-trap 'monitor_stop; storm_stop' EXIT
+# trace-cmd records in the top-level buffer and leaves its size behind (or a
+# killed run leaves it): put back the size it had, expanded if not yet expanded.
+tracefs_top=/sys/kernel/tracing
+top_kb=$(sed -n 's/.*(expanded: \([0-9]*\)).*/\1/p; t; s/^\([0-9]*\)$/\1/p' "$tracefs_top/buffer_size_kb")
+buffer_restore() {
+	[ -n "$top_kb" ] && echo "$top_kb" > "$tracefs_top/buffer_size_kb" || true
+}
+
+# Whatever happens, nothing we started outlives us, and tracefs is as we found it.
+trap 'monitor_stop; storm_stop; buffer_restore' EXIT
 trap 'exit 130' INT TERM HUP
 
 printf '%-10s %12s %10s %8s %12s %12s\n' recorder events lost cpu_s bytes peak_disk
