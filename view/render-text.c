@@ -3,10 +3,13 @@
  * render-text.c - the text renderer: display name and [ARG] of a record,
  * read straight from its bytes with the offsets resolved in its xv_evinfo.
  *
- * Two display items are derived from state rather than from one record:
+ * Display items derived from state rather than from one record:
  * KVM_HOST_HC_EXIT, shown just before the next kvm_entry on the CPU that
- * made a hypercall, and the KVMRT_GS_*_HOST line that follows a guest-services
- * hypercall (DESIGN.md decision 5: nr = 0x4b525400 | function).
+ * made a hypercall; the KVMRT_GS_*_HOST line that follows a guest-services
+ * hypercall (DESIGN.md decision 5: nr = 0x4b525400 | function); and on a
+ * guest, KVM_GUEST_HC_START before the first of the two KVMRT_GS_*_GUEST
+ * markers a thread writes around its hypercall, KVM_GUEST_HC_END in place of
+ * the second (the same marker but for its tod=).
  */
 #include "view-internal.h"
 
@@ -14,21 +17,24 @@
 #include <stdlib.h>
 #include <xt-event.h>
 
+#include "../gs/include/kvmrt_gs_abi.h"
 #include "cleanup.h"
 
-#define GS_NR_MASK 0xffffff00u
-#define GS_NR_BASE 0x4b525400u /* 'K' 'R' 'T' */
-#define GS_MARKER_PREFIX "KVMRT_GS_"
 #define ANCHOR_PREFIX "xtrace-anchor"
 #define MAX_MARKER_NAME 64
 
-enum { GS_PING = 0x01, GS_FLUSH = 0x02, GS_LOG_DATA = 0x03, GS_LOG_MSG = 0x04 };
-
 static const char *const gs_host_names[] = {
-	[GS_PING] = "KVMRT_GS_PING_HOST",
-	[GS_FLUSH] = "KVMRT_GS_FLUSH_HOST",
-	[GS_LOG_DATA] = "KVMRT_GS_LOG_DATA_HOST",
-	[GS_LOG_MSG] = "KVMRT_GS_LOG_MSG_HOST",
+	[KVMRT_GS_FN_PING] = KVMRT_GS_PING_HOST,
+	[KVMRT_GS_FN_FLUSH] = KVMRT_GS_FLUSH_HOST,
+	[KVMRT_GS_FN_LOG_DATA] = KVMRT_GS_LOG_DATA_HOST,
+	[KVMRT_GS_FN_LOG_MSG] = KVMRT_GS_LOG_MSG_HOST,
+};
+
+static const char *const gs_guest_names[] = {
+	[KVMRT_GS_FN_PING] = KVMRT_GS_PING_GUEST,
+	[KVMRT_GS_FN_FLUSH] = KVMRT_GS_FLUSH_GUEST,
+	[KVMRT_GS_FN_LOG_DATA] = KVMRT_GS_LOG_DATA_GUEST,
+	[KVMRT_GS_FN_LOG_MSG] = KVMRT_GS_LOG_MSG_GUEST,
 };
 
 struct rec {
@@ -42,6 +48,7 @@ static void item_init(struct xv_item *it, const char *event, uint32_t len)
 	it->event = event;
 	it->event_len = len;
 	it->derived = false;
+	it->gs_fn = 0;
 	it->n_parts = 0;
 }
 
@@ -164,8 +171,8 @@ static void gs_log(struct xv_item *it, unsigned fn, const uint64_t *a)
 	add_keyed(it, "id", XV_PART_DEC, a[0] >> 32);
 	add_keyed(it, "len", XV_PART_DEC, len);
 	add_keyed(it, "chunk", XV_PART_DEC, chunk);
-	p = add_part(it, fn == GS_LOG_MSG ? XV_PART_ESC : XV_PART_HEXBYTES);
-	p->key = fn == GS_LOG_MSG ? "msg" : "data";
+	p = add_part(it, fn == KVMRT_GS_FN_LOG_MSG ? XV_PART_ESC : XV_PART_HEXBYTES);
+	p->key = fn == KVMRT_GS_FN_LOG_MSG ? "msg" : "data";
 	p->p = it->payload;
 	p->len = n;
 }
@@ -182,7 +189,7 @@ static bool gs_item(struct xv_item *it, const struct xv_evinfo *e, uint64_t nr,
 	uint64_t a[4];
 	unsigned i;
 
-	if ((nr & GS_NR_MASK) != GS_NR_BASE || fn >= ARRAY_SIZE(gs_host_names) ||
+	if ((nr & KVMRT_GS_NR_MASK) != KVMRT_GS_NR_BASE || fn >= ARRAY_SIZE(gs_host_names) ||
 	    !gs_host_names[fn])
 		return false;
 	item_init_str(it, gs_host_names[fn]);
@@ -194,12 +201,12 @@ static bool gs_item(struct xv_item *it, const struct xv_evinfo *e, uint64_t nr,
 		}
 	}
 	switch (fn) {
-	case GS_PING:
+	case KVMRT_GS_FN_PING:
 		add_keyed(it, "cookie", XV_PART_HEX, a[0]);
 		add_keyed(it, "seq", XV_PART_DEC, a[1]);
 		add_keyed(it, "tod", XV_PART_DEC, a[2]); /* guest TOD at the call */
 		break;
-	case GS_FLUSH:
+	case KVMRT_GS_FN_FLUSH:
 		add_keyed(it, "scope", XV_PART_DEC, a[0]);
 		break;
 	default:
@@ -267,12 +274,67 @@ static bool has_prefix(const uint8_t *p, uint32_t len, const char *prefix)
 	return len >= n && memcmp(p, prefix, n) == 0;
 }
 
+/* The guest-services function a KVMRT_GS_*_GUEST marker name stands for, or 0. */
+static unsigned gs_guest_fn(const uint8_t *name, uint32_t len)
+{
+	for (unsigned fn = 1; fn < ARRAY_SIZE(gs_guest_names); fn++)
+		if (strlen(gs_guest_names[fn]) == len && !memcmp(gs_guest_names[fn], name, len))
+			return fn;
+	return 0;
+}
+
+/* What makes the marker before a call and the one after it the same: all but the tod=. */
+static uint64_t gs_call_key(const uint8_t *p, uint32_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (uint32_t i = 0; i < len; i++) {
+		if (i + 4 <= len && !memcmp(p + i, "tod=", 4) && (i == 0 || p[i - 1] == ' '))
+			break;
+		h = (h ^ p[i]) * 0x100000001b3u;
+	}
+	return h;
+}
+
+/*
+ * KVM_GUEST_HC_START [nr] and the marker's own item for the first marker of a
+ * call, KVM_GUEST_HC_END [the marker's arguments] for the second. The thread's
+ * open call is the state; a thread with no state (out of memory, too many
+ * threads) shows the marker alone.
+ */
+static int gs_marker_items(struct xv_system *s, const struct rec *rec, unsigned fn,
+			   const uint8_t *p, uint32_t len, struct xv_item *it)
+{
+	struct xv_gs_call *call = NULL;
+	uint64_t key = gs_call_key(p, len), tid;
+
+	if (xv_ref_u64(&s->pid, rec->data, rec->size, rec->swap, &tid))
+		call = xv_system_gs_call(s, (uint32_t)tid);
+	if (!call)
+		return 1;
+	it->gs_fn = (uint8_t)fn;
+	if (call->open && call->key == key) {
+		call->open = false;
+		it->event = "KVM_GUEST_HC_END";
+		it->event_len = (uint32_t)strlen(it->event);
+		return 1;
+	}
+	call->open = true;
+	call->key = key;
+	it[1] = it[0];
+	item_init_str(it, "KVM_GUEST_HC_START");
+	it->derived = true;
+	add_number(it, XV_PART_HEX, KVMRT_GS_NR(fn));
+	return 2;
+}
+
 /* ftrace:print: KVMRT_GS_* markers name themselves, anchors hide, the rest is MARKER [text]. */
-static int marker_items(const struct xv_evinfo *e, const struct rec *rec, bool raw,
-			struct xv_item *it)
+static int marker_items(struct xv_system *s, const struct xv_evinfo *e, const struct rec *rec,
+			bool raw, struct xv_item *it)
 {
 	const uint8_t *p;
 	uint32_t len, word;
+	unsigned fn;
 
 	item_init(it, e->display, e->display_len);
 	if (!xv_ref_bytes(&e->ref[0], rec->data, rec->size, rec->swap, &p, &len)) {
@@ -284,16 +346,17 @@ static int marker_items(const struct xv_evinfo *e, const struct rec *rec, bool r
 		len--;
 	if (!raw && has_prefix(p, len, ANCHOR_PREFIX))
 		return 0;
-	if (has_prefix(p, len, GS_MARKER_PREFIX)) {
+	if (has_prefix(p, len, KVMRT_GS_MARKER_PREFIX)) {
 		for (word = 0; word < len && p[word] != ' '; word++)
 			;
 		if (is_marker_name(p, word)) {
 			item_init(it, (const char *)p, word);
+			fn = gs_guest_fn(p, word);
 			while (word < len && p[word] == ' ')
 				word++;
 			if (word < len)
 				add_bytes(it, XV_PART_ESC, p + word, len - word);
-			return 1;
+			return fn && !raw ? gs_marker_items(s, rec, fn, p, len, it) : 1;
 		}
 	}
 	if (len > 0)
@@ -321,7 +384,7 @@ int xv_text_items(struct xv_system *s, const struct xv_evinfo *e, const struct x
 	case XV_KIND_HYPERCALL:
 		return hypercall_items(s, e, ev->cpu, &rec, raw, it);
 	case XV_KIND_MARKER:
-		return marker_items(e, &rec, raw, it);
+		return marker_items(s, e, &rec, raw, it);
 	default:
 		break;
 	}
@@ -405,12 +468,10 @@ void xv_item_write_arg(struct xv_out *o, const struct xv_item *it)
 
 bool xv_gs_ping_guest(const struct xv_item *it, uint64_t *ret_cookie, uint64_t *ret_seq)
 {
-	static const char name[] = "KVMRT_GS_PING_GUEST";
 	char text[128];
 	const char *c, *q;
 
-	if (it->event_len != sizeof(name) - 1 || memcmp(it->event, name, sizeof(name) - 1) ||
-	    it->n_parts != 1 || it->part[0].type != XV_PART_ESC)
+	if (it->gs_fn != KVMRT_GS_FN_PING || it->n_parts != 1 || it->part[0].type != XV_PART_ESC)
 		return false;
 	snprintf(text, sizeof(text), "%.*s", (int)it->part[0].len, (const char *)it->part[0].p);
 	c = strstr(text, "cookie=");
@@ -429,7 +490,7 @@ bool xv_gs_ping_host(const struct xv_system *s, const struct xv_evinfo *e,
 
 	if (e->kind != XV_KIND_HYPERCALL ||
 	    !xv_ref_u64(&e->ref[0], ev->data, ev->size, s->swap, &nr) ||
-	    nr != (GS_NR_BASE | GS_PING) ||
+	    nr != KVMRT_GS_NR(KVMRT_GS_FN_PING) ||
 	    !xv_ref_u64(&e->ref[1], ev->data, ev->size, s->swap, &cookie) ||
 	    !xv_ref_u64(&e->ref[2], ev->data, ev->size, s->swap, &seq))
 		return false;

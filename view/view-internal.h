@@ -183,6 +183,13 @@ struct xv_hc_state {
 	bool pending;
 };
 
+/* The guest-services call a guest thread is in, between its two markers. */
+struct xv_gs_call {
+	uint32_t tid1; /* thread id + 1; 0: free slot */
+	bool open;
+	uint64_t key;  /* of the first marker (all but its tod=) */
+};
+
 /* One system of the view. */
 struct xv_system {
 	struct tep_handle *tep;
@@ -197,6 +204,8 @@ struct xv_system {
 	unsigned n_events;
 	struct xv_hc_state *hc; /* by CPU */
 	unsigned n_hc;
+	struct xv_gs_call *gs_calls; /* open addressing by thread id */
+	unsigned n_gs_calls, used_gs_calls;
 	struct xv_syscalls *syscalls;
 	bool shown;                      /* --host keeps it */
 	const struct xv_filter *filter;  /* the view's, or NULL */
@@ -253,6 +262,15 @@ static inline int xv_system_lookup(struct xv_system *s, const uint8_t *data, uin
  */
 struct xv_hc_state *xv_system_hc(struct xv_system *s, uint32_t cpu);
 
+/* Guest threads whose guest-services call state a system keeps. */
+#define XV_MAX_GS_THREADS (1u << 16)
+
+/*
+ * The guest-services call state of thread @tid (made on first use). NULL when
+ * out of memory or XV_MAX_GS_THREADS threads have one: markers then show alone.
+ */
+struct xv_gs_call *xv_system_gs_call(struct xv_system *s, uint32_t tid);
+
 /* What one output line says after the common columns. */
 enum xv_part_type {
 	XV_PART_DEC,      /* u: decimal */
@@ -282,6 +300,7 @@ struct xv_item {
 	const char *event;
 	uint32_t event_len;
 	bool derived; /* from state or decoded arguments, not a record of its own */
+	uint8_t gs_fn; /* KVMRT_GS_FN_* when the parts are a guest marker's arguments */
 	unsigned n_parts;
 	struct xv_part part[XV_ITEM_PARTS];
 	uint8_t payload[XV_GS_PAYLOAD]; /* guest-services bytes from a1..a3 */
@@ -289,14 +308,15 @@ struct xv_item {
 
 /*
  * The display items of one record (up to XV_ITEMS_MAX: a derived
- * KVM_HOST_HC_EXIT before a kvm_entry, a KVMRT_GS_*_HOST after a hypercall).
+ * KVM_HOST_HC_EXIT before a kvm_entry, a KVMRT_GS_*_HOST after a hypercall,
+ * KVM_GUEST_HC_START before a guest's KVMRT_GS_*_GUEST marker).
  * @e is NULL for an unknown event id. Returns the count (0: hidden) or a
  * negative errno.
  */
 int xv_text_items(struct xv_system *s, const struct xv_evinfo *e, const struct xt_event *ev,
 		  bool raw, struct xv_item *items);
 
-/* A guest's KVMRT_GS_PING_GUEST marker item: its cookie= and seq=. */
+/* A guest's ping marker item (KVMRT_GS_PING_GUEST or its KVM_GUEST_HC_END): cookie=, seq=. */
 bool xv_gs_ping_guest(const struct xv_item *it, uint64_t *ret_cookie, uint64_t *ret_seq);
 /* A host's guest-services ping hypercall (a0 = cookie, a1 = seq). */
 bool xv_gs_ping_host(const struct xv_system *s, const struct xv_evinfo *e,

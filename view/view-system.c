@@ -31,6 +31,7 @@ void xv_system_free(struct xv_system *s)
 			xv_evinfo_free((struct xv_evinfo *)s->events[i]);
 	free(s->events);
 	free(s->hc);
+	free(s->gs_calls);
 	xv_syscalls_free(s->syscalls);
 	free(s->host);
 	free(s);
@@ -145,6 +146,54 @@ struct xv_hc_state *xv_system_hc(struct xv_system *s, uint32_t cpu)
 		s->n_hc = n;
 	}
 	return &s->hc[cpu];
+}
+
+static struct xv_gs_call *gs_call_slot(struct xv_gs_call *t, unsigned n, uint32_t tid)
+{
+	unsigned i = (tid * 2654435761u) & (n - 1);
+
+	while (t[i].tid1 && t[i].tid1 != tid + 1)
+		i = (i + 1) & (n - 1);
+	return &t[i];
+}
+
+/* Doubles the table (its size stays a power of two). */
+static int gs_calls_grow(struct xv_system *s)
+{
+	unsigned n = s->n_gs_calls ? s->n_gs_calls * 2 : 64;
+	struct xv_gs_call *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (unsigned i = 0; i < s->n_gs_calls; i++)
+		if (s->gs_calls[i].tid1)
+			*gs_call_slot(t, n, s->gs_calls[i].tid1 - 1) = s->gs_calls[i];
+	free(s->gs_calls);
+	s->gs_calls = t;
+	s->n_gs_calls = n;
+	return 0;
+}
+
+struct xv_gs_call *xv_system_gs_call(struct xv_system *s, uint32_t tid)
+{
+	struct xv_gs_call *c;
+
+	if (tid == UINT32_MAX)
+		return NULL;
+	if (s->n_gs_calls) {
+		c = gs_call_slot(s->gs_calls, s->n_gs_calls, tid);
+		if (c->tid1)
+			return c;
+	}
+	if (s->used_gs_calls >= XV_MAX_GS_THREADS)
+		return NULL;
+	/* At most half full, so that probes stay short. */
+	if ((s->used_gs_calls + 1) * 2 > s->n_gs_calls && gs_calls_grow(s) < 0)
+		return NULL;
+	c = gs_call_slot(s->gs_calls, s->n_gs_calls, tid);
+	*c = (struct xv_gs_call){ .tid1 = tid + 1 };
+	s->used_gs_calls++;
+	return c;
 }
 
 int xv_grow(void *arr, unsigned *cap, unsigned i, size_t size, unsigned limit)

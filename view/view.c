@@ -277,7 +277,8 @@ static int on_lost(struct xv_view *v, struct xv_system *s, const struct xt_event
 /* Records whose kind carries state from one record to the next (derived items). */
 static bool keeps_state(const struct xv_evinfo *e)
 {
-	return e && (e->kind == XV_KIND_KVM_ENTRY || e->kind == XV_KIND_HYPERCALL);
+	return e && (e->kind == XV_KIND_KVM_ENTRY || e->kind == XV_KIND_HYPERCALL ||
+		     e->kind == XV_KIND_MARKER);
 }
 
 int xv_view_event(struct xv_view *v, const struct xt_event *ev)

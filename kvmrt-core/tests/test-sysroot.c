@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sysroot: files read and written under a fixture root, never outside it. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <setjmp.h>

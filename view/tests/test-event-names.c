@@ -121,14 +121,45 @@ static const char *marker(struct vt_ctx *c, const char *text)
 	return one(c);
 }
 
+/*
+ * The two markers a guest thread writes around one guest-services hypercall:
+ * the first shows as KVM_GUEST_HC_START and the event, the second (the same
+ * but for its tod=) as KVM_GUEST_HC_END with its arguments.
+ */
+static void test_guest_call_markers(void **state)
+{
+	struct vt_ctx *c = *state;
+
+	assert_string_equal(marker(c, "KVMRT_GS_PING_GUEST cookie=0x1 seq=1 tod=100\n"),
+			    "KVM_GUEST_HC_START [0x4b525401]\n"
+			    "KVMRT_GS_PING_GUEST [cookie=0x1 seq=1 tod=100]\n");
+	assert_string_equal(marker(c, "KVMRT_GS_PING_GUEST cookie=0x1 seq=1 tod=180\n"),
+			    "KVM_GUEST_HC_END [cookie=0x1 seq=1 tod=180]\n");
+	/* A call whose second marker was lost: the next call starts anew. */
+	marker(c, "KVMRT_GS_LOG_MSG_GUEST id=7 len=3 tod=200\n");
+	assert_string_equal(marker(c, "KVMRT_GS_PING_GUEST cookie=0x1 seq=2 tod=300\n"),
+			    "KVM_GUEST_HC_START [0x4b525401]\n"
+			    "KVMRT_GS_PING_GUEST [cookie=0x1 seq=2 tod=300]\n");
+	/* Another thread's marker does not close this thread's call. */
+	vt_rec_init(&c->r, c->tep, "ftrace", "print", 4712);
+	vt_rec_set_str(&c->r, "buf", "KVMRT_GS_PING_GUEST cookie=0x1 seq=2 tod=301\n");
+	assert_string_equal(one(c), "KVM_GUEST_HC_START [0x4b525401]\n"
+				    "KVMRT_GS_PING_GUEST [cookie=0x1 seq=2 tod=301]\n");
+	assert_string_equal(marker(c, "KVMRT_GS_PING_GUEST cookie=0x1 seq=2 tod=390\n"),
+			    "KVM_GUEST_HC_END [cookie=0x1 seq=2 tod=390]\n");
+}
+
 static void test_markers(void **state)
 {
 	struct vt_ctx *c = *state;
 
 	assert_string_equal(marker(c, "hello world\n"), "MARKER [hello world]\n");
 	assert_string_equal(marker(c, "KVMRT_GS_PING_GUEST 42 7\n"),
-			    "KVMRT_GS_PING_GUEST [42 7]\n");
-	assert_string_equal(marker(c, "KVMRT_GS_FLUSH_GUEST\n"), "KVMRT_GS_FLUSH_GUEST\n");
+			    "KVM_GUEST_HC_START [0x4b525401]\nKVMRT_GS_PING_GUEST [42 7]\n");
+	assert_string_equal(marker(c, "KVMRT_GS_FLUSH_GUEST\n"),
+			    "KVM_GUEST_HC_START [0x4b525402]\nKVMRT_GS_FLUSH_GUEST\n");
+	assert_string_equal(marker(c, "KVMRT_GS_FLUSH_GUEST\n"), "KVM_GUEST_HC_END\n");
+	assert_string_equal(marker(c, "KVMRT_GS_OTHER_GUEST 1\n"), "KVMRT_GS_OTHER_GUEST [1]\n");
 	assert_string_equal(marker(c, "KVMRT_GS_bad name\n"), "MARKER [KVMRT_GS_bad name]\n");
 	assert_string_equal(marker(c, "xtrace-anchor 123 456\n"), "");
 	assert_string_equal(marker(c, "bell\a\n"), "MARKER [bell\\x07]\n");
@@ -297,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_kvm_entry_exit),
 		cmocka_unit_test(test_hypercalls),
 		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_guest_call_markers),
 		cmocka_unit_test(test_sched),
 		cmocka_unit_test(test_one_field_events),
 		cmocka_unit_test(test_irq_handler_name),

@@ -35,7 +35,7 @@ static const struct golden goldens[] = {
 	{ "view-host-vm1.csv", 60, { "--format", "csv" } },
 	{ "view-host-vm1-raw.txt", 60, { "--format", "raw" } },
 	{ "view-vm1-gs.json", 20, { "--format", "json", "--host", "vm1", "--event",
-				    "KVMRT_GS_*,sched_switch" } },
+				    "KVMRT_GS_*,KVM_GUEST_HC_*,sched_switch" } },
 	{ "view-host-cpu2-kvm.txt", 0, { "--host", "host", "--cpu", "2", "--event",
 					 "KVM_*,kvm:kvm_hypercall", "--from", "+0.01", "--to",
 					 "+0.0102" } },

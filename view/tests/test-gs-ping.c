@@ -13,11 +13,18 @@
 
 #include <cmocka.h>
 
+#include "../gs/include/kvmrt_gs_abi.h"
 #include "view-internal.h"
 
 static struct xv_item marker(const char *name, const char *text)
 {
 	struct xv_item it = { .event = name, .event_len = (uint32_t)strlen(name), .n_parts = 1 };
+
+	/* What the text renderer sets on a guest marker's item (and on its KVM_GUEST_HC_END). */
+	if (!strcmp(name, KVMRT_GS_PING_GUEST) || !strcmp(name, "KVM_GUEST_HC_END"))
+		it.gs_fn = KVMRT_GS_FN_PING;
+	else if (!strcmp(name, KVMRT_GS_FLUSH_GUEST))
+		it.gs_fn = KVMRT_GS_FN_FLUSH;
 
 	it.part[0].type = XV_PART_ESC;
 	it.part[0].p = text;
@@ -33,6 +40,9 @@ static void reads_cookie_and_seq(void **state)
 	assert_true(xv_gs_ping_guest(&it, &cookie, &seq));
 	assert_true(cookie == 0x5eed1001);
 	assert_true(seq == 17);
+	it = marker("KVM_GUEST_HC_END", "cookie=0x5eed1002 seq=18 tod=124");
+	assert_true(xv_gs_ping_guest(&it, &cookie, &seq));
+	assert_true(cookie == 0x5eed1002 && seq == 18);
 }
 
 static void other_markers_and_damage_are_not_pings(void **state)

@@ -161,7 +161,8 @@ static void test_strings_without_nul(void **state)
 	/* A marker whose text has no NUL and no newline. */
 	vt_rec_init(&c->r, c->tep, "ftrace", "print", 1);
 	vt_rec_set_bytes(&c->r, "buf", "KVMRT_GS_PING_GUEST 1 2", 23);
-	assert_string_equal(text(c, c->r.size), "KVMRT_GS_PING_GUEST [1 2]\n");
+	assert_string_equal(text(c, c->r.size),
+			    "KVM_GUEST_HC_START [0x4b525401]\nKVMRT_GS_PING_GUEST [1 2]\n");
 	vt_rec_set_bytes(&c->r, "buf", "KVMRT_GS_", 9);
 	assert_string_equal(text(c, c->r.size), "KVMRT_GS_\n");
 }
