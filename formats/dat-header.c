@@ -16,6 +16,7 @@
 
 #define OPTION_DONE 0u
 #define OPTION_TRACECLOCK 4u
+#define OPTION_UNAME 5u
 
 static const uint8_t magic[10] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 
@@ -129,6 +130,39 @@ static void set_clock(struct dat_header *h, const uint8_t *p, size_t len)
 	h->clock[n] = '\0';
 }
 
+/* Copies @len bytes at @p into @out (@cap bytes) as a string of printable characters only. */
+static void copy_word(char *out, size_t cap, const char *p, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 1 < cap; i++)
+		if (p[i] > ' ' && p[i] < 0x7f)
+			out[n++] = p[i];
+	out[n] = '\0';
+}
+
+/*
+ * The UNAME option: "sysname nodename release version machine", where the
+ * version holds spaces of its own; machine is the last word. Anything short
+ * of five words leaves the fields empty.
+ */
+static void set_uname(struct dat_header *h, const uint8_t *p, size_t len)
+{
+	const char *text = (const char *)p, *end, *w[3], *last;
+	size_t n = strnlen(text, len);
+
+	end = text + n;
+	w[0] = memchr(text, ' ', n);
+	w[1] = w[0] ? memchr(w[0] + 1, ' ', (size_t)(end - w[0] - 1)) : NULL;
+	w[2] = w[1] ? memchr(w[1] + 1, ' ', (size_t)(end - w[1] - 1)) : NULL;
+	last = w[2] ? memrchr(w[2] + 1, ' ', (size_t)(end - w[2] - 1)) : NULL;
+	if (!last)
+		return;
+	copy_word(h->nodename, sizeof(h->nodename), w[0] + 1, (size_t)(w[1] - w[0] - 1));
+	copy_word(h->release, sizeof(h->release), w[1] + 1, (size_t)(w[2] - w[1] - 1));
+	copy_word(h->machine, sizeof(h->machine), last + 1, (size_t)(end - last - 1));
+}
+
 static void read_options(struct cursor *c, struct dat_header *h)
 {
 	c->what = "options";
@@ -144,6 +178,8 @@ static void read_options(struct cursor *c, struct dat_header *h)
 		data = take(c, size <= c->left ? (size_t)size : SIZE_MAX);
 		if (data && id == OPTION_TRACECLOCK)
 			set_clock(h, data, (size_t)size);
+		if (data && id == OPTION_UNAME)
+			set_uname(h, data, (size_t)size);
 	}
 	c->bad = true;
 }

@@ -157,12 +157,16 @@ static int64_t tai_offset_ns(void)
 	return off > 0 ? off * 1000000000ll : DEFAULT_TAI_OFFSET_NS;
 }
 
-/* The host name shown for @path: its file name without ".dat". */
-static int host_name(const char *path, char **ret)
+/* The host name shown for @path: the recording's node name, else its file name without ".dat". */
+static int host_name(const char *path, const struct dat_header *h, char **ret)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t len = strlen(base);
 
+	if (h->nodename[0]) {
+		*ret = strdup(h->nodename);
+		return *ret ? 0 : -ENOMEM;
+	}
 	if (len > 4 && !strcmp(base + len - 4, ".dat"))
 		len -= 4;
 	*ret = strndup(base, len);
@@ -173,7 +177,7 @@ static int write_dump_dir(const char *dir, const char *path, const struct dat_he
 {
 	struct xt_dump_writer *w;
 	_cleanup_free_ char *host = NULL;
-	int r = host_name(path, &host);
+	int r = host_name(path, h, &host);
 
 	r = r ?: xt_dump_writer_create(dir, 0, &w);
 	if (r < 0)
@@ -188,6 +192,10 @@ static int write_dump_dir(const char *dir, const char *path, const struct dat_he
 	if (!strcmp(h->clock, "tai"))
 		r = r ?: xt_dump_writer_set(w, XT_META_TAI_OFFSET, "%lld",
 					    (long long)tai_offset_ns());
+	if (h->release[0])
+		r = r ?: xt_dump_writer_set(w, "kernel", "%s", h->release);
+	if (h->machine[0])
+		r = r ?: xt_dump_writer_set(w, "arch", "%s", h->machine);
 	r = r ?: xt_dump_writer_set(w, "source_tracedat", "%s", path);
 	r = r ?: xt_dump_writer_write_file(w, "events/header_page", h->header_page.data,
 					   h->header_page.len);

@@ -41,6 +41,9 @@ struct dat_header {
 	struct dat_format *formats; /* owned: free() */
 	unsigned n_formats;
 	char clock[33];             /* the selected trace clock, "" when the file names none */
+	/* From the UNAME option ("sysname nodename release version machine"), each
+	 * "" when the file has none: */
+	char nodename[65], release[65], machine[65];
 };
 
 /*

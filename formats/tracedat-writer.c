@@ -20,6 +20,8 @@
 
 #define OPTION_DONE 0u
 #define OPTION_TRACECLOCK 4u
+#define OPTION_UNAME 5u
+#define MAX_UNAME 1024u
 #define MAX_CLOCK 32u
 
 struct cpu_data {
@@ -143,6 +145,11 @@ static void put_header(struct xt_tracedat *td, const struct xt_tracedat_info *in
 	put_le(out, OPTION_TRACECLOCK, 2);
 	put_le(out, strlen(clock_opt) + 1, 4);
 	put_str0(out, clock_opt);
+	if (info->uname) {
+		put_le(out, OPTION_UNAME, 2);
+		put_le(out, strlen(info->uname) + 1, 4);
+		put_str0(out, info->uname);
+	}
 	put_le(out, OPTION_DONE, 2);
 
 	put_bytes(out, "flyrecord", 10);
@@ -160,7 +167,8 @@ static bool info_valid(const struct xt_tracedat_info *info)
 	if (info->ncpus == 0 || info->ncpus > XT_TRACEDAT_MAX_CPUS || !info->clock ||
 	    strlen(info->clock) > MAX_CLOCK || info->page_size < 64 ||
 	    (info->page_size & (info->page_size - 1)) || !info->header_page ||
-	    !info->header_event || (info->n_formats && !info->formats))
+	    !info->header_event || (info->n_formats && !info->formats) ||
+	    (info->uname && strlen(info->uname) > MAX_UNAME))
 		return false;
 	for (unsigned i = 0; i < info->n_formats; i++)
 		if (!info->formats[i].system || !info->formats[i].text)

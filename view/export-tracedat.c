@@ -317,6 +317,34 @@ static int read_texts(int dirfd, struct td_texts *x)
 	return 0;
 }
 
+/* One word of the UNAME option: "-" when unknown, spaces made underscores. */
+static size_t uname_word(char *out, size_t cap, const char *word)
+{
+	size_t n = 0;
+
+	if (!word || !*word)
+		word = "-";
+	for (; *word && n + 1 < cap; word++)
+		out[n++] = *word == ' ' ? '_' : *word;
+	out[n] = '\0';
+	return n;
+}
+
+/* "Linux HOST KERNEL - ARCH" from the dump's metadata (the kernel version string is not kept). */
+static const char *uname_text(const struct xt_dump *d, char *out, size_t cap)
+{
+	const char *words[] = { "Linux", xt_dump_host(d), xt_dump_meta(d, "kernel"), NULL,
+				xt_dump_meta(d, "arch") };
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(words) && n + 2 < cap; i++) {
+		if (i)
+			out[n++] = ' ';
+		n += uname_word(out + n, cap - n, words[i]);
+	}
+	return out;
+}
+
 static int write_system(struct xv_tracedat *t, struct td_system *y, const char *path)
 {
 	const char *dir = xt_dump_path(y->dump);
@@ -333,6 +361,7 @@ static int write_system(struct xv_tracedat *t, struct td_system *y, const char *
 		r = read_formats(dir, dirfd, &fs);
 	if (r >= 0) {
 		const char *clock = xt_dump_meta(y->dump, XT_META_TRACE_CLOCK);
+		char uname[256];
 		struct xt_tracedat_info info = {
 			.page_size = y->page_size,
 			.ncpus = y->n_cpus,
@@ -345,6 +374,7 @@ static int write_system(struct xv_tracedat *t, struct td_system *y, const char *
 			.n_formats = fs.n,
 			.kallsyms = x.kallsyms,
 			.cmdlines = x.cmdlines,
+			.uname = uname_text(y->dump, uname, sizeof(uname)),
 		};
 
 		r = xt_tracedat_create(path, &info, &td);

@@ -32,6 +32,9 @@ struct xt_tracedat_info {
 	unsigned n_formats;
 	const char *kallsyms; /* may be NULL */
 	const char *cmdlines; /* saved_cmdlines text, may be NULL */
+	/* The UNAME option, "sysname nodename release version machine" (trace-cmd
+	 * report --uname shows it; inputs take host, kernel and arch from it); may be NULL. */
+	const char *uname;
 };
 
 #define XT_TRACEDAT_MAX_CPUS 256u

@@ -49,7 +49,8 @@ struct marks {
 	size_t version, ftrace_count, system_count, wakeup_len, cpus, clock;
 };
 
-static void build(struct builder *b, struct marks *m)
+/* A header; with @uname (@len bytes, NUL included or not) a UNAME option after the clock. */
+static void build_uname(struct builder *b, struct marks *m, const char *uname, size_t len)
 {
 	static const uint8_t magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 
@@ -82,8 +83,18 @@ static void build(struct builder *b, struct marks *m)
 	m->clock = b->len;
 	put_le(b, strlen("local [tai] mono") + 1, 4);
 	put(b, "local [tai] mono", strlen("local [tai] mono") + 1);
+	if (uname) {
+		put_le(b, 5, 2);
+		put_le(b, len, 4);
+		put(b, uname, len);
+	}
 	put_le(b, 0, 2);
 	put(b, "flyrecord", 10);
+}
+
+static void build(struct builder *b, struct marks *m)
+{
+	build_uname(b, m, NULL, 0);
 }
 
 static void good_header_reads_back(void **state)
@@ -106,7 +117,55 @@ static void good_header_reads_back(void **state)
 	assert_memory_equal(h.formats[1].text.data, wakeup, strlen(wakeup));
 	assert_memory_equal(h.cmdlines.data, "812 rtapp\n", 10);
 	assert_int_equal(h.printk.len, 0);
+	assert_string_equal(h.nodename, "");
+	assert_string_equal(h.machine, "");
 	free(h.formats);
+}
+
+static void parse_uname(const char *text, size_t len, struct dat_header *h)
+{
+	struct builder b;
+	struct marks m;
+	char why[128];
+
+	build_uname(&b, &m, text, len);
+	assert_int_equal(xt_dat_header_parse(b.buf, b.len, h, why, sizeof(why)), 0);
+	free(h->formats);
+}
+
+/* Host, kernel and arch come from the UNAME option; damaged ones leave them empty. */
+static void uname_gives_host_kernel_and_arch(void **state)
+{
+	static const char good[] = "Linux rt-host 6.18.44-rt #1 SMP PREEMPT_RT Sat x86_64";
+	static const char *const short_ones[] = { "Linux", "Linux rt-host", "Linux rt-host 6.18",
+						  "Linux rt-host 6.18 x86_64", "" };
+	char hostile[] = "Linux r\x1bt\x7f-host 6.1 #1 x86_64\n";
+	char huge[1000];
+	struct dat_header h;
+
+	parse_uname(good, sizeof(good), &h);
+	assert_string_equal(h.nodename, "rt-host");
+	assert_string_equal(h.release, "6.18.44-rt");
+	assert_string_equal(h.machine, "x86_64");
+	/* Without its NUL: the option's size bounds it. */
+	parse_uname(good, sizeof(good) - 1, &h);
+	assert_string_equal(h.machine, "x86_64");
+	for (size_t i = 0; i < sizeof(short_ones) / sizeof(short_ones[0]); i++) {
+		parse_uname(short_ones[i], strlen(short_ones[i]) + 1, &h);
+		assert_string_equal(h.nodename, "");
+		assert_string_equal(h.machine, "");
+	}
+	/* Control bytes are dropped, never copied into a host name. */
+	parse_uname(hostile, sizeof(hostile), &h);
+	assert_string_equal(h.nodename, "rt-host");
+	assert_string_equal(h.machine, "x86_64");
+	/* A word longer than the field is cut to it. */
+	memset(huge, 'n', sizeof(huge));
+	memcpy(huge, "Linux ", 6);
+	memcpy(huge + 900, " 6.1 #1 x86_64", 15);
+	parse_uname(huge, sizeof(huge), &h);
+	assert_int_equal(strlen(h.nodename), sizeof(h.nodename) - 1);
+	assert_string_equal(h.release, "6.1");
 }
 
 static void every_cut_is_refused(void **state)
@@ -184,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_header_reads_back),
+		cmocka_unit_test(uname_gives_host_kernel_and_arch),
 		cmocka_unit_test(every_cut_is_refused),
 		cmocka_unit_test(oversized_counts_and_lengths_are_refused),
 		cmocka_unit_test(other_versions_and_byte_orders_are_refused),

@@ -151,6 +151,30 @@ static void one_file_per_system(void **state)
 	test_rm_rf(dir);
 }
 
+/* The file names its system as trace-cmd does (UNAME), and a merge of it takes that name back. */
+static void system_names_travel_with_the_file(void **state)
+{
+	_cleanup_free_ char *dir = test_mkdtemp();
+	_cleanup_free_ char *file = NULL, *merged = NULL;
+	char *host_only[] = { "--export", "tracedat", NULL, "--host", "vm1" };
+	struct test_output o;
+
+	assert_true(asprintf(&file, "%s/renamed.dat", dir) > 0);
+	assert_true(asprintf(&merged, "%s/merged", dir) > 0);
+	host_only[2] = file;
+	export(host_only, 5);
+	run((char *[]){ "/usr/bin/trace-cmd", "report", "--uname", "-i", file, NULL }, &o);
+	assert_non_null(strstr(o.out, "Linux vm1 6.18.44-fc-v669 - x86_64"));
+	test_output_free(&o);
+	run((char *[]){ "merge/xtrace-multi-merge", "-q", "-o", merged, file, NULL }, &o);
+	test_output_free(&o);
+	run((char *[]){ "view/xtrace-view", "--fields", "host", merged, NULL }, &o);
+	assert_memory_equal(o.out, "vm1\n", 4);
+	assert_null(strstr(o.out, "renamed"));
+	test_output_free(&o);
+	test_rm_rf(dir);
+}
+
 static void filters_apply_to_the_export(void **state)
 {
 	_cleanup_free_ char *dir = test_mkdtemp();
@@ -169,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_file_per_system),
+		cmocka_unit_test(system_names_travel_with_the_file),
 		cmocka_unit_test(filters_apply_to_the_export),
 	};
 
