@@ -278,8 +278,36 @@ static int explain_event(struct xv_view *v, struct ex_follow *f, const struct xt
 	f->sum.preempted += away == 1;
 	f->sum.blocked += away == 2;
 	for (i = 0; i < n; i++)
-		xv_view_line(v, s, ev, e, &items[i]);
+		xv_view_emit(v, s, ev, e, &items[i]);
 	return v->out.error;
+}
+
+static void json_key_str(struct xv_out *o, const char *key, const char *value)
+{
+	xv_out_printf(o, "\"%s\":\"", key);
+	xv_out_json_str(o, value, strlen(value));
+	xv_out_putc(o, '"');
+}
+
+/* --format json: the vCPU, its host thread and the window as one object. */
+static void header_json(struct xv_view *v, const struct ex_vcpu *x, uint64_t t, int64_t off,
+			uint64_t lo, uint64_t hi)
+{
+	const struct xv_system *g = v->systems[x->guest], *h = v->systems[x->host];
+	struct xv_out *o = &v->out;
+
+	xv_out_write(o, "{\"explain\":{", 12);
+	json_key_str(o, "guest", g->host);
+	xv_out_printf(o, ",\"vcpu\":%u,", x->vcpu);
+	json_key_str(o, "host", h->host);
+	xv_out_printf(o, ",\"thread\":%lld,", (long long)x->pid);
+	json_key_str(o, "comm", tep_data_comm_from_pid(h->tep, (int)x->pid));
+	xv_out_printf(o,
+		      ",\"pairs\":%llu,\"cookie\":%llu,\"guest_tod\":%llu,\"host_tod\":%llu,"
+		      "\"offset_ns\":%lld,\"from_tod\":%llu,\"to_tod\":%llu}}\n",
+		      (unsigned long long)x->pairs, (unsigned long long)x->cookie,
+		      (unsigned long long)t, (unsigned long long)(t + off), (long long)off,
+		      (unsigned long long)lo, (unsigned long long)hi);
 }
 
 static void header(struct xv_view *v, const struct ex_vcpu *x, uint64_t t, uint64_t lo,
@@ -288,6 +316,10 @@ static void header(struct xv_view *v, const struct ex_vcpu *x, uint64_t t, uint6
 	const struct xv_system *g = v->systems[x->guest], *h = v->systems[x->host];
 	int64_t off = x->offset_sum / (int64_t)x->pairs;
 
+	if (v->format == XV_FORMAT_JSON) {
+		header_json(v, x, t, off, lo, hi);
+		return;
+	}
 	xv_out_printf(
 	    &v->out,
 	    "%s vCPU %u runs as %s thread %lld (%s): found from %llu guest-services ping pairs "
@@ -305,6 +337,24 @@ static void header(struct xv_view *v, const struct ex_vcpu *x, uint64_t t, uint6
 	    (unsigned long long)((t + off) % 1000000000), (long long)off,
 	    (unsigned long long)(lo / 1000000000), (unsigned long long)(lo % 1000000000),
 	    (unsigned long long)(hi / 1000000000), (unsigned long long)(hi % 1000000000));
+}
+
+static void summary(struct xv_view *v, const struct ex_summary *sum)
+{
+	const char *fmt =
+	    v->format == XV_FORMAT_JSON
+		? "{\"summary\":{\"events\":%llu,\"exits\":%llu,\"preemptions\":%llu,"
+		  "\"blocks\":%llu,\"irqs\":%llu,\"timers\":%llu}}\n"
+		: "summary: %llu host events on its CPU, %llu exits, %llu preemptions, %llu blocks, "
+		  "%llu IRQs, %llu timers\n\n";
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	xv_out_printf(&v->out, fmt, (unsigned long long)sum->events,
+		      (unsigned long long)sum->exits, (unsigned long long)sum->preempted,
+		      (unsigned long long)sum->blocked, (unsigned long long)sum->irqs,
+		      (unsigned long long)sum->timers);
+#pragma GCC diagnostic pop
 }
 
 /* Pass 2 for one vCPU. */
@@ -337,13 +387,7 @@ static int explain_vcpu(struct xv_view *v, const struct xv_params *p, const stru
 	}
 	if (r < 0)
 		return r;
-	xv_out_printf(
-	    &v->out,
-	    "summary: %llu host events on its CPU, %llu exits, %llu preemptions, %llu blocks, "
-	    "%llu IRQs, %llu timers\n\n",
-	    (unsigned long long)f.sum.events, (unsigned long long)f.sum.exits,
-	    (unsigned long long)f.sum.preempted, (unsigned long long)f.sum.blocked,
-	    (unsigned long long)f.sum.irqs, (unsigned long long)f.sum.timers);
+	summary(v, &f.sum);
 	return v->out.error;
 }
 
@@ -372,6 +416,10 @@ static int pass1(struct xv_view *v, struct xt_source *src, struct ex_map *m, uin
 	return r;
 }
 
+#define NO_PAIRS                                                                                   \
+	"no guest-services ping pairs: which host thread runs which vCPU is not known (run "       \
+	"kvmrt-gs in the guest while recording)"
+
 int xv_explain(struct xv_view *v, struct xt_source *src, const struct xv_params *p)
 {
 	struct ex_map m = { 0 };
@@ -388,8 +436,8 @@ int xv_explain(struct xv_view *v, struct xt_source *src, const struct xv_params 
 	v->have_base = true;
 	if (r >= 0 && !m.n)
 		xv_out_printf(&v->out,
-			      "no guest-services ping pairs: which host thread runs which vCPU "
-			      "is not known (run kvmrt-gs in the guest while recording)\n");
+			      v->format == XV_FORMAT_JSON ? "{\"explain\":null,\"why\":\"%s\"}\n" : "%s\n",
+			      NO_PAIRS);
 	for (i = 0; r >= 0 && i < m.n; i++)
 		r = explain_vcpu(v, p, &m.v[i], t);
 	free(m.v);

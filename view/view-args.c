@@ -243,6 +243,8 @@ static int check(struct xv_params *p, const char *fields, char *why, size_t why_
 	if (p->mode == XV_MODE_STATS && p->format != XV_FORMAT_TEXT &&
 	    p->format != XV_FORMAT_JSON)
 		return usage_error(why, why_len, "%s", "--stats: --format text or json only");
+	if (p->mode == XV_MODE_EXPLAIN && p->format == XV_FORMAT_CSV)
+		return usage_error(why, why_len, "%s", "--explain: --format text, raw or json only");
 	return 0;
 }
 

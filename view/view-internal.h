@@ -385,6 +385,10 @@ void xv_view_line(struct xv_view *v, const struct xv_system *s, const struct xt_
 /* The ARG of an item without its brackets, rendered into v->scratch. */
 void xv_render_arg(struct xv_view *v, const struct xv_item *it);
 
+/* One display item (@it) of a record, or a loss (@it NULL), in the view's mode and format. */
+void xv_view_emit(struct xv_view *v, struct xv_system *s, const struct xt_event *ev,
+		  const struct xv_evinfo *e, const struct xv_item *it);
+
 /* --format json and csv: one item of a record (@e NULL: unknown id), or a loss (@it NULL). */
 void xv_json_item(struct xv_view *v, const struct xv_system *s, const struct xt_event *ev,
 		  const struct xv_evinfo *e, const struct xv_item *it);

@@ -236,8 +236,8 @@ static void write_lost(struct xv_view *v, struct xv_system *s, const struct xt_e
 }
 
 /* One display item (@it) of a record, or a loss (@it NULL), in the view's mode and format. */
-static void emit(struct xv_view *v, struct xv_system *s, const struct xt_event *ev,
-		 const struct xv_evinfo *e, const struct xv_item *it)
+void xv_view_emit(struct xv_view *v, struct xv_system *s, const struct xt_event *ev,
+		  const struct xv_evinfo *e, const struct xv_item *it)
 {
 	if (v->mode == XV_MODE_PERFETTO) {
 		xv_perfetto_item(v, s, ev, e, it);
@@ -270,7 +270,7 @@ static int on_lost(struct xv_view *v, struct xv_system *s, const struct xt_event
 		return xv_stats_event(v->stats, s, ev->system, NULL, ev, NULL, 0);
 	if (v->tracedat)
 		return xv_tracedat_event(v->tracedat, ev);
-	emit(v, s, ev, NULL, NULL);
+	xv_view_emit(v, s, ev, NULL, NULL);
 	return v->out.error;
 }
 
@@ -321,7 +321,7 @@ int xv_view_event(struct xv_view *v, const struct xt_event *ev)
 		/* An export takes the record once, when one of its items is shown. */
 		if (v->tracedat)
 			return xv_tracedat_event(v->tracedat, ev);
-		emit(v, s, ev, e, &items[i]);
+		xv_view_emit(v, s, ev, e, &items[i]);
 	}
 	return v->out.error;
 }

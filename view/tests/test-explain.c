@@ -86,6 +86,47 @@ static void explain_lists_the_vcpu_cpu_window(void **state)
 	test_output_free(&f);
 }
 
+/*
+ * --format json: per vCPU an "explain" object, the window's events as the
+ * view's JSON lines, and a "summary" object whose counts match the text one.
+ */
+static void explain_as_json_lines(void **state)
+{
+	char *text_args[] = { "--explain", MOMENT, "--window", "20000", NULL };
+	char *json_args[] = { "--explain", MOMENT, "--window", "20000", "--format", "json", NULL };
+	unsigned explains = 0, summaries = 0, events = 0;
+	unsigned long long n, exits, first_events = 0;
+	struct test_output t, j;
+	char *line, *save = NULL;
+
+	run(text_args, &t, true);
+	run(json_args, &j, true);
+	for (line = strtok_r(j.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		assert_true(line[0] == '{' && line[strlen(line) - 1] == '}');
+		if (!strncmp(line, "{\"explain\":{\"guest\":\"vm1\",\"vcpu\":", 33)) {
+			assert_non_null(strstr(line, "\"thread\":432"));
+			assert_non_null(strstr(line, "\"comm\":\"CPU "));
+			explains++;
+		} else if (sscanf(line, "{\"summary\":{\"events\":%llu,\"exits\":%llu", &n,
+				  &exits) == 2) {
+			if (!summaries++)
+				first_events = n;
+		} else {
+			assert_non_null(strstr(line, "\"event\":"));
+			events++;
+		}
+	}
+	assert_int_equal(explains, 2);
+	assert_int_equal(summaries, 2);
+	assert_true(events > 0);
+	/* The text summary of the first vCPU says the same count. */
+	line = strstr(t.out, "summary: ");
+	assert_non_null(line);
+	assert_int_equal(strtoull(line + 9, NULL, 10), first_events);
+	test_output_free(&t);
+	test_output_free(&j);
+}
+
 static void explain_without_pairs_says_so(void **state)
 {
 	char *args[] = { "--around", MOMENT, NULL };
@@ -100,6 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(explain_lists_the_vcpu_cpu_window),
+		cmocka_unit_test(explain_as_json_lines),
 		cmocka_unit_test(explain_without_pairs_says_so),
 	};
 
