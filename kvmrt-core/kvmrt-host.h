@@ -12,8 +12,10 @@
 #ifndef KVMRT_HOST_H
 #define KVMRT_HOST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "kvmrt.h"
@@ -63,6 +65,38 @@ bool kvmrt_sysroot_exists(const struct kvmrt_sysroot *s, const char *path);
  */
 int kvmrt_sysroot_list(const struct kvmrt_sysroot *s, const char *path, char ***ret);
 void kvmrt_strv_free(char **v);
+/*
+ * What to put before an absolute path ("/proc/...") in messages: "" on the
+ * live host, the prefix of a fixture tree. Borrowed.
+ */
+static inline const char *kvmrt_sysroot_label(const struct kvmrt_sysroot *s)
+{
+	return s->live ? "" : s->prefix;
+}
+
+/* ---- CPU lists of the host (host-cpus.c) ---- */
+
+/*
+ * Reads the CPU list file @path ("/sys/devices/system/cpu/online") into @ret
+ * (initialised by this call; empty for an empty file). -ENOENT when missing,
+ * -EINVAL when it is not a CPU list; @why names the file.
+ */
+int kvmrt_sysroot_read_ids(const struct kvmrt_sysroot *s, const char *path,
+			   struct kvmrt_ids *ret, char *why, size_t why_len);
+/*
+ * 0 when @cpus holds an online CPU (or, when the host does not say which are
+ * online, any CPU); else -EINVAL with @why.
+ */
+int kvmrt_cpus_check_online(const struct kvmrt_sysroot *s, const struct kvmrt_ids *cpus,
+			    char *why, size_t why_len);
+/*
+ * The CPUs of the cgroup v2 cpuset partitions whose mode is "isolated" (their
+ * cpuset.cpus.effective, else cpuset.cpus), at most 8 levels deep, into @ret
+ * (initialised by this call; empty without cgroup v2). Returns 0 or a
+ * negative errno with @why.
+ */
+int kvmrt_cpus_partitioned(const struct kvmrt_sysroot *s, struct kvmrt_ids *ret, char *why,
+			   size_t why_len);
 
 /* ---- IRQs (irq.c) ---- */
 
@@ -74,6 +108,7 @@ struct kvmrt_irq {
 	struct kvmrt_ids effective; /* effective_affinity_list (empty when the kernel has none) */
 	bool managed;            /* kernel-managed: affinity cannot be changed from user space */
 	unsigned long long count; /* interrupts so far, all CPUs */
+	bool managed_known;      /* @managed comes from debugfs (or a refused write) */
 };
 
 /*
@@ -128,7 +163,8 @@ int kvmrt_task_set_affinity(const struct kvmrt_sysroot *s, pid_t tid,
 			    const struct kvmrt_ids *cpus, char *why, size_t why_len);
 /*
  * Sets thread @tid's policy and priority (sched_setscheduler live; on a
- * fixture tree, rewrites fields 40-41 of proc/TID/stat). -EPERM when refused:
+ * fixture tree, rewrites fields 40-41 of proc/TID/stat and
+ * proc/PID/task/TID/stat where present). -EPERM when refused:
  * the caller reports it (this sandbox refuses SCHED_FIFO in libvirt's cgroup).
  */
 int kvmrt_task_set_scheduler(const struct kvmrt_sysroot *s, pid_t tid, int policy,
@@ -152,6 +188,15 @@ struct kvmrt_notes {
 	struct kvmrt_note *n;
 };
 void kvmrt_notes_done(struct kvmrt_notes *n);
+/*
+ * Appends a note (@sev 0 = information) with a printf-formatted message to
+ * @n (zero-initialised by the caller, freed with kvmrt_notes_done()).
+ * Returns 0 or -ENOMEM.
+ */
+int kvmrt_notes_add(struct kvmrt_notes *n, enum kvmrt_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int kvmrt_notes_vadd(struct kvmrt_notes *n, enum kvmrt_severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /*
  * Opens (creating) the journal in @journal_dir (NULL = KVMRT_JOURNAL_DIR) for
@@ -212,10 +257,47 @@ struct kvmrt_vm_thread {
 /*
  * The threads of the QEMU process @pid of the VM planned as @p, each
  * compared with the plan (rt VMs: vCPU i on p->vcpu_cpu[i] with SCHED_FIFO at
- * @prio; emulator and I/O threads within p->emulator). Returns the count.
+ * @prio; emulator and I/O threads within p->emulator). @prio 0: the VM is not
+ * real-time, every thread within p->emulator (its cpuset), no policy checked.
+ * Returns the count.
  */
 int kvmrt_vm_threads(const struct kvmrt_sysroot *s, pid_t pid, const struct kvmrt_vm_plan *p,
 		     int prio, struct kvmrt_vm_thread **ret, char *why, size_t why_len);
 void kvmrt_vm_threads_free(struct kvmrt_vm_thread *threads, unsigned nr);
+
+/* The role of a QEMU thread named @comm; *ret_vcpu is its vCPU number or -1. */
+enum kvmrt_thread_role kvmrt_thread_role_of(const char *comm, int *ret_vcpu);
+/* "vcpu", "emulator", "io". */
+const char *kvmrt_thread_role_name(enum kvmrt_thread_role r);
+/* "OTHER", "FIFO", "RR", "BATCH", "ISO", "IDLE", "DEADLINE" or "?". */
+const char *kvmrt_policy_name(int policy);
+
+/*
+ * Puts thread @th back where and how the plan wants it (what libvirt could not
+ * do): its CPUs, and SCHED_FIFO at @prio for a vCPU of a real-time VM. Returns
+ * 0, or a negative errno with the refusal in @why ("SCHED_FIFO refused for
+ * 'CPU 0/TCG' (tid N): cpu.rt_runtime_us of CGROUP is 0; ..."), -ENOENT for a
+ * vCPU the plan does not have.
+ */
+int kvmrt_vm_thread_reapply(const struct kvmrt_sysroot *s, const struct kvmrt_vm_thread *th,
+			    const struct kvmrt_vm_plan *p, int prio, char *why, size_t why_len);
+
+/*
+ * The QEMU process of domain @uuid: the process whose command line holds
+ * "-uuid UUID" (libvirt always passes it). -ENOENT when none runs.
+ */
+int kvmrt_vm_pid(const struct kvmrt_sysroot *s, const char *uuid, pid_t *ret);
+
+/*
+ * The memory process @pid has locked (VmLck, KiB) and its RLIMIT_MEMLOCK soft
+ * limit in bytes (UINT64_MAX = unlimited). Returns 0 or a negative errno with @why.
+ */
+int kvmrt_vm_memlock(const struct kvmrt_sysroot *s, pid_t pid, uint64_t *ret_locked_kib,
+		     uint64_t *ret_limit, char *why, size_t why_len);
+/* Raises process @pid's RLIMIT_MEMLOCK to unlimited (live host only: -EOPNOTSUPP otherwise). */
+int kvmrt_vm_memlock_raise(const struct kvmrt_sysroot *s, pid_t pid, char *why, size_t why_len);
+/* Parsers of the above (pure): the soft "Max locked memory" of a limits file, VmLck in KiB. */
+int kvmrt_limits_memlock(const char *limits, uint64_t *ret);
+int kvmrt_status_vmlck(const char *status, uint64_t *ret);
 
 #endif

@@ -68,6 +68,14 @@ int kvmrt_tool_virt(const struct kvmrt_params *p, struct kvmrt_virt **ret);
 /* Writes @c to p->config atomically (hold the lock), changing only the lines of changed
  * values (kvmrt_config_update()), reporting failures. Returns 0 or -1. */
 int kvmrt_tool_save(const struct kvmrt_params *p, const struct kvmrt_config *c);
+struct option;
+/*
+ * Checks getopt_long()'s return @c in tool @name's parser: -EINVAL with the
+ * reason in @why for an unknown option or a missing value, or for an option
+ * of @opts that this tool does not take (@allowed false). Returns 0 otherwise.
+ */
+int kvmrt_tool_check_option(const char *name, const struct option *opts, int c, bool allowed,
+			    char **argv, char *why, size_t why_len);
 /* Prints each finding as "FILE:LINE: error: MESSAGE [rule]" to stdout. */
 void kvmrt_tool_print_diags(const struct kvmrt_config *c, const struct kvmrt_diags *d);
 

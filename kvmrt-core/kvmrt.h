@@ -253,6 +253,7 @@ struct kvmrt_vm_plan {
 	struct kvmrt_ids mem_nodes;
 	bool mem_locked;
 	unsigned sockets, cores, threads; /* guest CPU topology */
+	unsigned nr_vcpus;       /* entries of vcpu_cpu */
 };
 
 /* Builds @vm's plan on @t into @ret (initialised by this call; resolution
@@ -402,5 +403,44 @@ int kvmrt_sync_reverse(struct kvmrt_virt *v, const struct kvmrt_topology *t, str
 int kvmrt_validate_libvirt(const struct kvmrt_config *c, const struct kvmrt_topology *t,
 			   struct kvmrt_virt *v, unsigned flags, struct kvmrt_diags *ret, char *why,
 			   size_t why_len);
+
+/* ---- libvirt lifecycle (lifecycle.c, for kvmrt-boot, kvmrt-shutdown, kvmrt-stat) ---- */
+
+/* The SCHED_FIFO priority of the vCPU threads of real-time VMs (domain-xml.c's <vcpusched>). */
+#define KVMRT_RT_PRIORITY 1
+
+enum kvmrt_vm_state {
+	KVMRT_VM_MISSING,       /* libvirt has no domain with the UUID */
+	KVMRT_VM_SHUTOFF,
+	KVMRT_VM_CRASHED,
+	KVMRT_VM_RUNNING,       /* the states from here on have a QEMU process */
+	KVMRT_VM_PAUSED,
+	KVMRT_VM_SHUTTING_DOWN,
+};
+
+/* "missing", "shut off", "crashed", "running", "paused", "shutting down". */
+const char *kvmrt_vm_state_name(enum kvmrt_vm_state s);
+static inline bool kvmrt_vm_state_active(enum kvmrt_vm_state s)
+{
+	return s >= KVMRT_VM_RUNNING;
+}
+
+/* The state of domain @uuid (KVMRT_VM_MISSING is not an error). Returns 0 or a negative errno. */
+int kvmrt_virt_state(struct kvmrt_virt *v, const char *uuid, enum kvmrt_vm_state *ret,
+		     char *why, size_t why_len);
+
+/*
+ * Starts domain @uuid from its persistent XML. With KVMRT_START_DEGRADED the
+ * domain is started from that XML without what hosts may refuse to give QEMU
+ * (<vcpusched> and <memoryBacking><locked/>): its persistent XML is kept, so
+ * the next start asks again. -EBUSY when it is already running.
+ */
+#define KVMRT_START_DEGRADED 1u
+int kvmrt_virt_start(struct kvmrt_virt *v, const char *uuid, unsigned flags, char *why,
+		     size_t why_len);
+/* Asks the guest to shut down (ACPI power button); returns at once. */
+int kvmrt_virt_shutdown(struct kvmrt_virt *v, const char *uuid, char *why, size_t why_len);
+/* Stops domain @uuid at once (pulls the plug). */
+int kvmrt_virt_destroy(struct kvmrt_virt *v, const char *uuid, char *why, size_t why_len);
 
 #endif

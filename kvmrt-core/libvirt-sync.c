@@ -15,17 +15,13 @@
 
 #include "cleanup.h"
 #include "kvmrt-private.h"
-
-struct kvmrt_virt {
-	virConnectPtr conn;
-};
+#include "virt-private.h"
 
 static void quiet(void *ud, virErrorPtr e)
 {
 }
 
-/* The last libvirt error as a negative errno, its message in @why after @what. */
-static int virt_error(const char *what, char *why, size_t why_len)
+int kvmrt_virt_error(const char *what, char *why, size_t why_len)
 {
 	int code = virGetLastErrorCode();
 
@@ -62,7 +58,7 @@ int kvmrt_virt_open(const char *uri, struct kvmrt_virt **ret, char *why, size_t 
 		free(v);
 		snprintf(what, sizeof(what), "%s: cannot connect to libvirt (is libvirtd running?)",
 			 uri);
-		virt_error(what, why, why_len);
+		kvmrt_virt_error(what, why, why_len);
 		return -ECONNREFUSED;
 	}
 	*ret = v;
@@ -78,8 +74,6 @@ void kvmrt_virt_close(struct kvmrt_virt *v)
 	free(v);
 }
 
-DEFINE_POINTER_CLEANUP(struct _virDomain, virDomainFree)
-
 int kvmrt_virt_list(struct kvmrt_virt *v, char (**ret)[37], char *why, size_t why_len)
 {
 	virDomainPtr *doms = NULL;
@@ -87,11 +81,11 @@ int kvmrt_virt_list(struct kvmrt_virt *v, char (**ret)[37], char *why, size_t wh
 	int n = virConnectListAllDomains(v->conn, &doms, 0), r = 0;
 
 	if (n < 0)
-		return virt_error("cannot list the libvirt domains", why, why_len);
+		return kvmrt_virt_error("cannot list the libvirt domains", why, why_len);
 	uuids = calloc((size_t)n + 1, sizeof(*uuids));
 	for (int i = 0; i < n; i++) {
 		if (uuids && virDomainGetUUIDString(doms[i], uuids[i]) < 0)
-			r = virt_error("cannot read a domain's UUID", why, why_len);
+			r = kvmrt_virt_error("cannot read a domain's UUID", why, why_len);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -105,15 +99,15 @@ int kvmrt_virt_list(struct kvmrt_virt *v, char (**ret)[37], char *why, size_t wh
 	return n;
 }
 
-static int lookup(struct kvmrt_virt *v, const char *uuid, virDomainPtr *ret, char *why,
-		  size_t why_len)
+int kvmrt_virt_lookup(struct kvmrt_virt *v, const char *uuid, virDomainPtr *ret, char *why,
+		      size_t why_len)
 {
 	virDomainPtr d = virDomainLookupByUUIDString(v->conn, uuid);
 	char what[128];
 
 	if (!d) {
 		snprintf(what, sizeof(what), "libvirt domain %s", uuid);
-		return virt_error(what, why, why_len);
+		return kvmrt_virt_error(what, why, why_len);
 	}
 	*ret = d;
 	return 0;
@@ -128,10 +122,10 @@ static int domain_read(virDomainPtr d, const char *uuid, char **ret_xml, bool *r
 	snprintf(what, sizeof(what), "libvirt domain %s", uuid);
 	xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
-		return virt_error(what, why, why_len);
+		return kvmrt_virt_error(what, why, why_len);
 	if (virDomainGetAutostart(d, &autostart) < 0) {
 		free(xml);
-		return virt_error(what, why, why_len);
+		return kvmrt_virt_error(what, why, why_len);
 	}
 	*ret_xml = xml;
 	*ret_autostart = autostart;
@@ -142,7 +136,7 @@ int kvmrt_virt_domain(struct kvmrt_virt *v, const char *uuid, char **ret_xml,
 		      bool *ret_autostart, char *why, size_t why_len)
 {
 	_cleanup_(virDomainFreep) virDomainPtr d = NULL;
-	int r = lookup(v, uuid, &d, why, why_len);
+	int r = kvmrt_virt_lookup(v, uuid, &d, why, why_len);
 
 	return r < 0 ? r : domain_read(d, uuid, ret_xml, ret_autostart, why, why_len);
 }
@@ -219,7 +213,7 @@ static int rename_if_needed(virDomainPtr *d, const char *name, char *why, size_t
 
 		snprintf(what, sizeof(what),
 			 "cannot rename libvirt domain '%s' to '%s' (shut it down first)", now, name);
-		return virt_error(what, why, why_len);
+		return kvmrt_virt_error(what, why, why_len);
 	}
 	return 0;
 }
@@ -246,7 +240,7 @@ int kvmrt_sync_vm(struct kvmrt_virt *v, const struct kvmrt_vm *vm, const struct 
 	_cleanup_(virDomainFreep) virDomainPtr d = NULL, defined = NULL;
 	_cleanup_free_ char *xml = NULL, *want = NULL, *diff = NULL;
 	bool autostart;
-	int r = lookup(v, vm->uuid, &d, why, why_len);
+	int r = kvmrt_virt_lookup(v, vm->uuid, &d, why, why_len);
 
 	if (r == 0)
 		r = domain_read(d, vm->uuid, &xml, &autostart, why, why_len);
@@ -261,9 +255,9 @@ int kvmrt_sync_vm(struct kvmrt_virt *v, const struct kvmrt_vm *vm, const struct 
 		return r;
 	defined = virDomainDefineXMLFlags(v->conn, want, VIR_DOMAIN_DEFINE_VALIDATE);
 	if (!defined)
-		return virt_error("libvirt refused the domain XML", why, why_len);
+		return kvmrt_virt_error("libvirt refused the domain XML", why, why_len);
 	if (autostart != vm->autostart && virDomainSetAutostart(defined, vm->autostart) < 0)
-		return virt_error("cannot set autostart", why, why_len);
+		return kvmrt_virt_error("cannot set autostart", why, why_len);
 	r = verify(defined, vm->uuid, want, why, why_len);
 	if (r == 0)
 		*ret_changes = TAKE_PTR(diff);

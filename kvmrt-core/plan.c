@@ -93,6 +93,7 @@ int kvmrt_plan_vm(const struct kvmrt_vm *vm, const struct kvmrt_topology *t,
 		kvmrt_plan_vm_done(&p);
 		return -ENOMEM;
 	}
+	p.nr_vcpus = vm->nr_vcpus;
 	if (vm->rt)
 		plan_rt(vm, t, &p);
 	if (vm->topology_auto) {

@@ -2,6 +2,7 @@
 /* tool-common.c - the start of every kvmrt tool, and loading what they all need. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -124,4 +125,21 @@ int kvmrt_tool_save(const struct kvmrt_params *p, const struct kvmrt_config *c)
 	if (kvmrt_config_replace(p->config, text, why, sizeof(why)) < 0)
 		return tool_error(0, "%s", why), -1;
 	return 0;
+}
+
+int kvmrt_tool_check_option(const char *name, const struct option *opts, int c, bool allowed,
+			    char **argv, char *why, size_t why_len)
+{
+	if (c == '?' || c == ':') {
+		snprintf(why, why_len, "unknown option or missing value: '%s' (see --help)",
+			 argv[optind - 1]);
+		return -EINVAL;
+	}
+	if (allowed)
+		return 0;
+	for (; opts->name && opts->val != c; opts++)
+		;
+	snprintf(why, why_len, "%s does not take --%s (see --help)", name,
+		 opts->name ? opts->name : "?");
+	return -EINVAL;
 }

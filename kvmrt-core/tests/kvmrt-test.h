@@ -3,6 +3,9 @@
 #ifndef KVMRT_TEST_H
 #define KVMRT_TEST_H
 
+#include "kvmrt-host.h"
+#include "test-exec.h"
+
 /* The guide's workstation: 32 cores, 64 threads (CPU n and n+32 are siblings), 4 NUMA
  * nodes of 8 cores, one package. */
 #define WORKSTATION "pack:1 l3:4 numa:1 core:8 pu:2(indexes=2*32:1*2)"
@@ -12,5 +15,27 @@
 char *kt_write_file(const char *dir, const char *name, const char *text, unsigned mode);
 /* The whole file (free() it). Fails the test on error. */
 char *kt_read_file(const char *path);
+/*
+ * Copies the fixture tree $KVMRT_SOURCE_ROOT/@rel into a fresh temporary
+ * directory (remove it with test_rm_rf()); returns its path (free() it).
+ * Fails the test on error.
+ */
+char *kt_copy_tree(const char *rel);
+
+/* A fixture sysroot: a copy of a tree of fixtures/ (or an empty directory), opened. */
+struct kt_tree {
+	char *dir;
+	struct kvmrt_sysroot root;
+};
+
+/* Copies $KVMRT_SOURCE_ROOT/@rel (NULL: makes an empty root). Fails the test on error. */
+struct kt_tree *kt_tree_new(const char *rel);
+/* Closes the root, removes the copy. */
+void kt_tree_free(struct kt_tree *t);
+/* Writes @text to the file @rel of the tree, making its directories. Fails the test on error. */
+void kt_tree_put(const struct kt_tree *t, const char *rel, const char *text);
+
+/* Runs kvmrt-core/@tool with the NULL-terminated arguments. Fails the test if it cannot run. */
+struct test_output kt_run(const char *tool, ...);
 
 #endif

@@ -3,173 +3,53 @@
  * End to end on a real libvirtd (qemu:///system): define a TCG domain with
  * hand-made XML, kvmrt-import it, make it real-time in the configuration,
  * kvmrt-sync-config, read the XML back from the daemon, query, -r, rename.
- * The domain is never started (no /dev/kvm here). When no libvirtd runs, the
- * test starts virtlogd and libvirtd by hand (there is no systemd) and stops
- * exactly those daemons, by pid, at the end (creating the libvirt-qemu user
- * first if the packages did not). Needs root.
+ * The domain is never started (no /dev/kvm here). libvirtd-harness.c starts
+ * virtlogd and libvirtd by hand when none runs and stops exactly those.
+ * Needs root.
  */
 #include <errno.h>
-#include <pwd.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 
-#include "fileio.h"
 #include "kvmrt.h"
+#include "libvirtd-harness.h"
 #include "test-exec.h"
 
-#define URI "qemu:///system"
+#define URI HARNESS_URI
 #define UUID "5b1a7c3e-2f4d-4e6a-9c8b-7d1e2f3a4b5c"
 #define TOPOLOGY "pack:1 numa:1 core:8 pu:1"
 
-struct daemon {
-	const char *prog, *pidfile;
-	pid_t started; /* 0 when it was already running */
-};
-
-static struct daemon daemons[] = {
-	{ "/usr/sbin/virtlogd", "/run/virtlogd.pid", 0 },
-	{ "/usr/sbin/libvirtd", "/run/libvirtd.pid", 0 },
-};
-
-static pid_t running_pid(const char *pidfile)
-{
-	char *text;
-	size_t len;
-	long pid;
-
-	if (read_file_at(-100, pidfile, 64, &text, &len) < 0)
-		return 0;
-	pid = strtol(text, NULL, 10);
-	free(text);
-	return pid > 0 && kill((pid_t)pid, 0) == 0 ? (pid_t)pid : 0;
-}
-
-static void quiet(void *ud, virErrorPtr e)
-{
-}
-
-static virConnectPtr connect_wait(void)
-{
-	for (int i = 0; i < 100; i++) {
-		virConnectPtr c = virConnectOpen(URI);
-
-		if (c)
-			return c;
-		usleep(200 * 1000);
-	}
-	return NULL;
-}
-
-/* libvirt's QEMU driver runs guests as libvirt-qemu (Debian's package creates it). */
-static int ensure_qemu_user(void)
-{
-	char *argv[] = { "/usr/sbin/useradd", "--system", "--no-create-home", "--user-group",
-			 "--shell", "/usr/sbin/nologin", "libvirt-qemu", NULL };
-	struct test_output o;
-	int r;
-
-	if (getpwnam("libvirt-qemu"))
-		return 0;
-	r = test_exec(argv, &o);
-	if (r == 0) {
-		r = o.status == 0 ? 0 : -1;
-		test_output_free(&o);
-	}
-	return r;
-}
-
-static int start_daemons(void)
-{
-	if (ensure_qemu_user() < 0) {
-		fprintf(stderr, "cannot create the libvirt-qemu user\n");
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
-		char *argv[] = { (char *)daemons[i].prog, "-d", NULL };
-		struct test_output o;
-
-		if (running_pid(daemons[i].pidfile))
-			continue;
-		if (test_exec(argv, &o) < 0 || o.status != 0) {
-			fprintf(stderr, "cannot start %s\n", daemons[i].prog);
-			return -1;
-		}
-		test_output_free(&o);
-		for (int k = 0; k < 50 && !daemons[i].started; k++) {
-			daemons[i].started = running_pid(daemons[i].pidfile);
-			usleep(100 * 1000);
-		}
-	}
-	return 0;
-}
-
-static void stop_daemons(void)
-{
-	for (size_t i = sizeof(daemons) / sizeof(daemons[0]); i-- > 0;) {
-		pid_t pid = daemons[i].started;
-
-		if (!pid)
-			continue;
-		kill(pid, SIGTERM);
-		for (int k = 0; k < 100 && kill(pid, 0) == 0; k++)
-			usleep(100 * 1000);
-		daemons[i].started = 0;
-	}
-}
-
 struct fixture {
-	virConnectPtr conn;
+	struct libvirtd_harness h;
+	virConnectPtr conn; /* h.conn */
 	char *dir, *cfg;
 };
-
-static void undefine(virConnectPtr conn)
-{
-	virDomainPtr d = virDomainLookupByUUIDString(conn, UUID);
-
-	if (d) {
-		virDomainUndefine(d);
-		virDomainFree(d);
-	}
-}
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char *path = test_source_path("fixtures/kvmrt-core/domains/e2e-tcg.xml"), *xml;
-	virDomainPtr d;
-	size_t len;
 
-	if (geteuid() != 0 || access("/usr/sbin/libvirtd", X_OK) != 0) {
-		fprintf(stderr, "e2e: needs root and libvirtd: skipped\n");
+	if (!harness_usable()) {
 		free(f);
-		free(path);
 		return 0;
 	}
-	virSetErrorFunc(NULL, quiet);
-	if (!f || start_daemons() < 0 || !(f->conn = connect_wait()) ||
-	    read_file_at(-100, path, 1 << 20, &xml, &len) < 0)
+	if (!f)
 		return -1;
-	undefine(f->conn);
-	d = virDomainDefineXMLFlags(f->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
-	free(xml);
-	free(path);
-	if (!d) {
-		fprintf(stderr, "define: %s\n", virGetLastErrorMessage());
+	if (harness_start(&f->h) < 0 ||
+	    harness_define(&f->h, "fixtures/kvmrt-core/domains/e2e-tcg.xml", UUID) < 0) {
+		harness_stop(&f->h); /* cmocka runs no teardown after a failed setup */
+		free(f);
 		return -1;
 	}
-	virDomainFree(d);
+	f->conn = f->h.conn;
 	f->dir = test_mkdtemp();
 	if (asprintf(&f->cfg, "%s/kvmrt.cfg", f->dir) < 0)
 		return -1;
@@ -182,14 +62,13 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f) {
-		undefine(f->conn);
-		virConnectClose(f->conn);
+		harness_undefine(&f->h, UUID);
+		harness_stop(&f->h);
 		test_rm_rf(f->dir);
 		free(f->dir);
 		free(f->cfg);
 		free(f);
 	}
-	stop_daemons();
 	return 0;
 }
 

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kvmrt-shutdown and kvmrt-stat as built tools on the libvirt test:/// driver
+ * (fixtures/kvmrt-core/libvirt/node.xml: both domains run) with host tuning
+ * journaled on a copy of the cgroup-v1 fixture sysroot (tuning-test.c):
+ * shutdown undoes the tuning of a running VM and, after a crash, of a VM that
+ * does not run, leaving the tree byte for byte as it was; stat shows the
+ * tuning. And kvmrt-boot's refusals before it touches anything.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kvmrt-test.h"
+#include "test-exec.h"
+#include "tuning-test.h"
+
+#define RT_UUID "6f2c4b0e-5d3a-4c11-9b8e-2a7d1e0f4c31" /* rt-guest of node.xml */
+
+struct fixture {
+	struct tt_host h;
+	char *uri, *cfg;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char *node = test_source_path("fixtures/kvmrt-core/libvirt/node.xml"), *text;
+	const struct tt_tree *tree = NULL;
+
+	assert_non_null(f);
+	for (unsigned i = 0; i < tt_nr_trees; i++)
+		if (!strcmp(tt_trees[i].name, "cgroup-v1"))
+			tree = &tt_trees[i];
+	assert_non_null(tree);
+	tt_host_init(&f->h, tree);
+	assert_true(asprintf(&f->uri, "test://%s", node) > 0);
+	/* rt-guest runs in libvirt; VM A is in no libvirt (its tuning is left from a crash) */
+	assert_true(asprintf(&text, "[%s]\nname = rt-guest\nrt = yes\ncpuset = %s\n\n"
+				    "[%s]\nname = crashed\nrt = yes\ncpuset = %s\n",
+			     RT_UUID, tree->cpuset_a, TT_UUID_A, tree->cpuset_b) > 0);
+	f->cfg = kt_write_file(f->h.tmp, "kvmrt.cfg", text, 0644);
+	free(text);
+	free(node);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	tt_host_done(&f->h);
+	free(f->uri);
+	free(f->cfg);
+	free(f);
+	return 0;
+}
+
+/* Runs kvmrt-@name on the fixture with up to two extra arguments; checks the status. */
+static void run(struct fixture *f, const char *name, const char *a, const char *b, int status,
+		struct test_output *o)
+{
+	char path[64];
+	char *argv[] = { path, "-f", f->cfg, "-c", f->uri, "--sysroot", f->h.root,
+			 "--journal", f->h.journal, (char *)a, (char *)b, NULL };
+
+	snprintf(path, sizeof(path), "kvmrt-core/%s", name);
+	assert_int_equal(test_exec(argv, o), 0);
+	if (o->status != status)
+		fail_msg("%s: status %d, expected %d\n%s%s", name, o->status, status, o->out,
+			 o->err);
+}
+
+static void has(struct test_output *o, const char *what)
+{
+	if (!strstr(o->out, what) && !strstr(o->err, what))
+		fail_msg("'%s' missing from:\n%s%s", what, o->out, o->err);
+}
+
+/* Tunes @uuid on @cpuset as kvmrt-boot would. */
+static void tune(struct fixture *f, const char *uuid, const char *cpuset)
+{
+	struct kvmrt_tuning *t = tt_open(&f->h);
+	struct kvmrt_notes notes = {};
+
+	assert_true(tt_apply(&f->h, t, uuid, cpuset, &notes) >= 0);
+	kvmrt_notes_done(&notes);
+	kvmrt_tuning_close(t);
+}
+
+static void shutdown_undoes_tuning(void **state)
+{
+	struct fixture *f = *state;
+	struct test_output o;
+	char *snap;
+
+	tune(f, RT_UUID, f->h.tree->cpuset_a);
+	tune(f, TT_UUID_A, f->h.tree->cpuset_b);
+	snap = tt_snapshot(f->h.root);
+	assert_true(strcmp(snap, f->h.pristine) != 0);
+	free(snap);
+
+	run(f, "kvmrt-stat", "--all", NULL, 0, &o);
+	has(&o, "rt-guest             " RT_UUID " running       yes");
+	has(&o, "crashed              " TT_UUID_A " missing       yes");
+	assert_non_null(strstr(o.out, " yes\n")); /* TUNED */
+	test_output_free(&o);
+
+	run(f, "kvmrt-shutdown", "-v", NULL, 0, &o);
+	has(&o, "rt-guest: asked the guest to shut down; waiting up to 60 s\nrt-guest: shut down\n"
+		"rt-guest: host tuning undone (");
+	has(&o, "crashed: host tuning undone (");
+	test_output_free(&o);
+	tt_assert_pristine(&f->h);
+
+	run(f, "kvmrt-stat", NULL, NULL, 0, &o);
+	assert_null(strstr(o.out, " yes\n"));
+	test_output_free(&o);
+}
+
+/* Only the VM named is stopped and untuned; the other keeps its tuning. */
+static void shutdown_named(void **state)
+{
+	struct fixture *f = *state;
+	struct test_output o;
+
+	tune(f, TT_UUID_A, f->h.tree->cpuset_b);
+	run(f, "kvmrt-shutdown", "rt-guest", NULL, 0, &o);
+	has(&o, "rt-guest: shut down");
+	assert_null(strstr(o.out, "crashed"));
+	test_output_free(&o);
+	run(f, "kvmrt-stat", "crashed", NULL, 0, &o);
+	has(&o, TT_UUID_A " missing       yes");
+	test_output_free(&o);
+	run(f, "kvmrt-shutdown", "--force=0", "crashed", 0, &o);
+	has(&o, "crashed: host tuning undone (");
+	test_output_free(&o);
+	tt_assert_pristine(&f->h);
+}
+
+static void refusals_before_anything(void **state)
+{
+	struct fixture *f = *state;
+	struct test_output o;
+
+	run(f, "kvmrt-shutdown", "nosuchvm", NULL, 1, &o);
+	has(&o, "no VM 'nosuchvm' in the configuration");
+	test_output_free(&o);
+	run(f, "kvmrt-boot", "--timeout", "3", 2, &o);
+	has(&o, "kvmrt-boot does not take '--timeout'");
+	test_output_free(&o);
+	/* VM "crashed" has one CPU for its vCPU (rt-underprovisioned on any host): the
+	 * errors stop the boot before libvirt or the tree are touched */
+	run(f, "kvmrt-boot", "--all", NULL, 1, &o);
+	has(&o, "nothing booted (fix them with kvmrt-edit-config)");
+	test_output_free(&o);
+	tt_assert_pristine(&f->h);
+	run(f, "kvmrt-stat", "--help", NULL, 0, &o);
+	has(&o, "Usage: kvmrt-stat ");
+	test_output_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(shutdown_undoes_tuning, setup, teardown),
+		cmocka_unit_test_setup_teardown(shutdown_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals_before_anything, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
