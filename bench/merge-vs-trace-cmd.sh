@@ -72,6 +72,7 @@ row() { # label a_ns b_ns
 }
 
 echo "$systems systems x $events events; A = xtrace-multi-merge -o DIR DUMPS, B = $trace_cmd report$(echo "$dats" | sed 's|-i [^ ]*/|-i .../|g')"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %10s %14s %12s %14s %7s\n' pair merge_s merge_ev/s trace-cmd_s trace-cmd_ev/s ratio
 p=1
 while [ "$p" -le "$pairs" ]; do
@@ -85,4 +86,5 @@ while [ "$p" -le "$pairs" ]; do
 done
 mid() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 row median "$(cut -d' ' -f1 "$log" | mid)" "$(cut -d' ' -f2 "$log" | mid)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratio = trace-cmd time / xtrace-multi-merge time (above 1: the merge is faster)"

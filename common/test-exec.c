@@ -162,3 +162,13 @@ void test_output_free(struct test_output *o)
 	free(o->err);
 	o->out = o->err = NULL;
 }
+
+void test_asan_slow_unwind(void)
+{
+	const char *asan = getenv("ASAN_OPTIONS");
+	char options[512];
+
+	snprintf(options, sizeof(options), "%s%sfast_unwind_on_malloc=0", asan ? asan : "",
+		 asan && *asan ? ":" : "");
+	setenv("ASAN_OPTIONS", options, 1);
+}

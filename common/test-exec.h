@@ -33,4 +33,12 @@ char *test_mkdtemp(void);
 /* Removes a directory tree made by test_mkdtemp(). */
 void test_rm_rf(const char *path);
 
+/*
+ * For tests whose tools open trace.dat files: libtracecmd leaks a clock name
+ * (common/lsan.supp), and its frame only shows, so that the suppression
+ * matches, when the sanitizer unwinds slowly. Adds fast_unwind_on_malloc=0 to
+ * ASAN_OPTIONS for this process and the tools it runs.
+ */
+void test_asan_slow_unwind(void);
+
 #endif

@@ -12,6 +12,8 @@
  *
  * The hot path allocates nothing: event data points into the frame
  * reader's payload buffer (or the scratch page) until the next call.
+ * Frames come through a prefetch client (frame-prefetch.c): read inline,
+ * or ahead by the source's thread once xt_source_prefetch() is called.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <traceevent/kbuffer.h>
 
 #include "dump-private.h"
+#include "frame-prefetch.h"
 #include "frame-private.h"
 #include "xt-event.h"
 
@@ -34,7 +37,7 @@
 
 struct cpu_stream {
 	struct xt_stream base;
-	struct xt_frame_reader *fr;
+	struct prefetch_client *frames;
 	struct kbuffer *kbuf;
 	const struct xt_clock *clock;
 	char *path;
@@ -194,15 +197,16 @@ static int next_frame(struct cpu_stream *s)
 	for (;;) {
 		const struct xt_frame_header *h;
 		const void *payload;
-		int r = xt_frame_reader_next(s->fr, &h, &payload);
+		int r = prefetch_client_next(s->frames, &h, &payload);
 
 		if (r <= 0)
 			return r;
-		s->frame_offset = xt_frame_reader_offset(s->fr);
+		s->frame_offset = xt_frame_reader_offset(prefetch_client_reader(s->frames, false));
 		if ((uint64_t)h->count * s->page_size == h->raw_size) {
 			s->pages = payload;
 			s->npages = h->count;
 			s->next_page = 0;
+			prefetch_client_started(s->frames, xt_clock_to_tod(s->clock, h->last_ts));
 			return 1;
 		}
 		snprintf(s->detail, sizeof(s->detail),
@@ -267,21 +271,22 @@ static int cpu_stream_seek(struct xt_stream *base, uint64_t tod)
 	s->lost_pending = false;
 	s->npages = 0;
 	s->next_page = 0;
-	return xt_frame_reader_seek(s->fr, xt_clock_from_tod(s->clock, tod));
+	return xt_frame_reader_seek(prefetch_client_reader(s->frames, true),
+				    xt_clock_from_tod(s->clock, tod));
 }
 
 static uint64_t cpu_stream_frames(const struct xt_stream *base)
 {
 	const struct cpu_stream *s = (const struct cpu_stream *)base;
 
-	return xt_frame_reader_decompressed(s->fr);
+	return xt_frame_reader_decompressed(prefetch_client_reader(s->frames, false));
 }
 
 static void cpu_stream_free(struct xt_stream *base)
 {
 	struct cpu_stream *s = (struct cpu_stream *)base;
 
-	xt_frame_reader_free(s->fr);
+	prefetch_client_free(s->frames);
 	kbuffer_free(s->kbuf);
 	free(s->path);
 	free(s->scratch);
@@ -321,11 +326,18 @@ int xt_cpu_stream_new(struct xt_dump *d, unsigned cpu, uint32_t system, xt_diag_
 		cpu_stream_free(&s->base);
 		return -ENOMEM;
 	}
-	r = xt_frame_reader_open(s->path, cpu, diag, userdata, &s->fr);
+	r = prefetch_client_open(s->path, cpu, diag, userdata, &s->frames);
 	if (r < 0) {
 		cpu_stream_free(&s->base);
 		return r;
 	}
 	*ret = &s->base;
 	return 0;
+}
+
+int cpu_stream_attach_prefetch(struct xt_stream *cpu_stream, struct frame_prefetch *p)
+{
+	struct cpu_stream *s = (struct cpu_stream *)cpu_stream;
+
+	return prefetch_client_attach(s->frames, p);
 }

@@ -68,4 +68,12 @@ void xt_frame_header_encode(const struct xt_frame_header *h, uint8_t out[XT_FRAM
  */
 bool xt_frame_header_decode(const uint8_t in[XT_FRAME_HEADER_SIZE], struct xt_frame_header *ret);
 
+/*
+ * Exchanges the buffer the reader decompresses into with *@buf (*@cap
+ * bytes; NULL and 0 are fine): the payload last returned stays valid in the
+ * buffer handed out while the next frame is decompressed into the other.
+ * For readers that decompress ahead in another thread (frame-prefetch.c).
+ */
+void xt_frame_reader_swap_buffer(struct xt_frame_reader *r, uint8_t **buf, size_t *cap);
+
 #endif

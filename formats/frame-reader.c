@@ -320,6 +320,17 @@ int xt_frame_reader_next(struct xt_frame_reader *r, const struct xt_frame_header
 	}
 }
 
+void xt_frame_reader_swap_buffer(struct xt_frame_reader *r, uint8_t **buf, size_t *cap)
+{
+	uint8_t *b = r->buf;
+	size_t c = r->cap;
+
+	r->buf = *buf;
+	r->cap = *cap;
+	*buf = b;
+	*cap = c;
+}
+
 uint64_t xt_frame_reader_offset(const struct xt_frame_reader *r)
 {
 	return r->offset;

@@ -267,9 +267,14 @@ static int seal(struct xt_frame_writer *w)
 	return 0;
 }
 
+int xt_frame_writer_seal(struct xt_frame_writer *w)
+{
+	return w->raw_len ? seal(w) : 0;
+}
+
 int xt_frame_writer_flush(struct xt_frame_writer *w)
 {
-	int r = w->raw_len ? seal(w) : 0;
+	int r = xt_frame_writer_seal(w);
 
 	if (w->thread && r >= 0)
 		r = thread_wait(w->thread);

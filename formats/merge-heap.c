@@ -25,9 +25,9 @@ struct merge_slot {
 #define SLOT_MASK ((1ull << SLOT_BITS) - 1)
 #define FIELD_MAX ((1u << FIELD_BITS) - 1)
 
+/* tod in the high half, then the tie word: one integer comparison orders entries. */
 struct heap_entry {
-	uint64_t tod;
-	uint64_t tie; /* system << 44 | cpu << 24 | slot (system and cpu saturate) */
+	unsigned __int128 key; /* tod << 64 | system << 44 | cpu << 24 | slot (saturated) */
 };
 
 struct xt_merge {
@@ -43,42 +43,38 @@ static struct heap_entry entry_of(const struct xt_merge *m, unsigned slot)
 	const struct xt_event *e = &m->slots[slot].head;
 	uint64_t system = e->system < FIELD_MAX ? e->system : FIELD_MAX;
 	uint64_t cpu = e->cpu < FIELD_MAX ? e->cpu : FIELD_MAX;
+	uint64_t tie = system << (SLOT_BITS + FIELD_BITS) | cpu << SLOT_BITS | slot;
 
-	return (struct heap_entry){
-		.tod = e->tod,
-		.tie = system << (SLOT_BITS + FIELD_BITS) | cpu << SLOT_BITS | slot,
-	};
+	return (struct heap_entry){ .key = (unsigned __int128)e->tod << 64 | tie };
 }
 
 static unsigned slot_of(const struct heap_entry *e)
 {
-	return (unsigned)(e->tie & SLOT_MASK);
+	return (unsigned)((uint64_t)e->key & SLOT_MASK);
 }
 
-static bool entry_before(const struct heap_entry *a, const struct heap_entry *b)
-{
-	return a->tod != b->tod ? a->tod < b->tod : a->tie < b->tie;
-}
-
+/*
+ * Moves the entry at @i down to its place: the smaller child moves up into
+ * the hole until the entry is no larger (the choices compile without branches).
+ */
 static void sift_down(struct xt_merge *m, unsigned i)
 {
 	struct heap_entry *h = m->heap;
+	struct heap_entry x = h[i];
+	unsigned n = m->heap_len;
 
 	for (;;) {
-		unsigned smallest = i, l = 2 * i + 1, r = l + 1;
+		unsigned c = 2 * i + 1;
 
-		if (l < m->heap_len && entry_before(&h[l], &h[smallest]))
-			smallest = l;
-		if (r < m->heap_len && entry_before(&h[r], &h[smallest]))
-			smallest = r;
-		if (smallest == i)
-			return;
-		struct heap_entry t = h[i];
-
-		h[i] = h[smallest];
-		h[smallest] = t;
-		i = smallest;
+		if (c >= n)
+			break;
+		c += c + 1 < n && h[c + 1].key < h[c].key;
+		if (!(h[c].key < x.key))
+			break;
+		h[i] = h[c];
+		i = c;
 	}
+	h[i] = x;
 }
 
 /* Advances the stream at heap position 0: re-sorts it, or drops it at its end. */

@@ -1,22 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * merged-stream.c - reads the record stream of a multi-merge directory.
- * Every size in a record is checked against what the frame holds.
+ * merged-stream.c - reads the record stream of a multi-merge directory in
+ * the layout its xtrace.meta names. Every size in a record is checked
+ * against what the frame holds (merged-record.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "dump-private.h"
 #include "merged-record.h"
+#include "meta.h"
 #include "xt-merged.h"
 
 struct merged_stream {
 	struct xt_stream base;
 	struct xt_frame_reader *frames;
-	const unsigned char *payload; /* current frame, borrowed from the reader */
-	size_t payload_len, pos;
+	struct merged_decoder dec; /* over the current frame, borrowed from the reader */
 	uint64_t frame_offset;
 	uint32_t system_base;
 	xt_diag_fn diag;
@@ -38,50 +41,24 @@ static void report_bad_record(struct merged_stream *s, const char *detail)
 		s->diag(&d, s->userdata);
 }
 
-/* Decodes the record at s->pos; 1 on success, 0 when the rest of the frame is unusable. */
+/* Decodes the next record of the frame: 1, 0 when the rest of the frame is done or unusable. */
 static int decode_record(struct merged_stream *s, struct xt_event *ret)
 {
-	struct merged_record rec;
-	size_t left = s->payload_len - s->pos;
+	const char *why = NULL;
+	int r = merged_decoder_next(&s->dec, ret, &why);
 
-	if (left < sizeof(rec)) {
-		report_bad_record(s, "merged frame ends inside a record header");
+	if (r > 0 && ret->system > UINT32_MAX - s->system_base) {
+		why = "merged record names an impossible system";
+		r = -EBADMSG;
+	}
+	if (r < 0) {
+		report_bad_record(s, why);
+		s->dec.len = 0;
 		return 0;
 	}
-	memcpy(&rec, s->payload + s->pos, sizeof(rec));
-	if (rec.size > MERGED_RECORD_MAX_PAYLOAD ||
-	    merged_record_padded(rec.size) > left - sizeof(rec)) {
-		report_bad_record(s, "merged record size runs past its frame");
-		return 0;
-	}
-	if (rec.kind != XT_EVENT_RECORD && rec.kind != XT_EVENT_LOST) {
-		report_bad_record(s, "merged record of unknown kind");
-		return 0;
-	}
-	if (rec.kind == XT_EVENT_LOST && rec.size != sizeof(uint64_t)) {
-		report_bad_record(s, "lost-events record without its count");
-		return 0;
-	}
-	if (rec.system > UINT32_MAX - s->system_base) {
-		report_bad_record(s, "merged record names an impossible system");
-		return 0;
-	}
-	*ret = (struct xt_event){
-		.tod = rec.tod,
-		.ts = rec.ts,
-		.data = s->payload + s->pos + sizeof(rec),
-		.size = rec.size,
-		.kind = rec.kind,
-		.system = rec.system + s->system_base,
-		.cpu = rec.cpu,
-	};
-	if (rec.kind == XT_EVENT_LOST) {
-		memcpy(&ret->lost, ret->data, sizeof(ret->lost));
-		ret->data = NULL;
-		ret->size = 0;
-	}
-	s->pos += sizeof(rec) + merged_record_padded(rec.size);
-	return 1;
+	if (r > 0)
+		ret->system += s->system_base;
+	return r;
 }
 
 static int merged_stream_next(struct xt_stream *base, struct xt_event *ret)
@@ -89,7 +66,7 @@ static int merged_stream_next(struct xt_stream *base, struct xt_event *ret)
 	struct merged_stream *s = (struct merged_stream *)base;
 
 	for (;;) {
-		if (s->pos < s->payload_len && decode_record(s, ret))
+		if (decode_record(s, ret))
 			return 1;
 
 		const struct xt_frame_header *h;
@@ -98,9 +75,7 @@ static int merged_stream_next(struct xt_stream *base, struct xt_event *ret)
 
 		if (r <= 0)
 			return r;
-		s->payload = payload;
-		s->payload_len = h->raw_size;
-		s->pos = 0;
+		merged_decoder_frame(&s->dec, payload, h->raw_size, h->first_ts);
 		s->frame_offset = xt_frame_reader_offset(s->frames);
 	}
 }
@@ -109,8 +84,7 @@ static int merged_stream_seek(struct xt_stream *base, uint64_t tod)
 {
 	struct merged_stream *s = (struct merged_stream *)base;
 
-	s->payload_len = 0;
-	s->pos = 0;
+	merged_decoder_frame(&s->dec, NULL, 0, 0);
 	return xt_frame_reader_seek(s->frames, tod);
 }
 
@@ -126,6 +100,7 @@ static void merged_stream_free(struct xt_stream *base)
 	struct merged_stream *s = (struct merged_stream *)base;
 
 	xt_frame_reader_free(s->frames);
+	merged_decoder_fini(&s->dec);
 	free(s->path);
 	free(s);
 }
@@ -136,6 +111,29 @@ static const struct xt_stream_ops merged_stream_ops = {
 	.seek = merged_stream_seek,
 	.frames_decompressed = merged_stream_frames,
 };
+
+/* Prepares the decoder for the layout and the systems that @dir's xtrace.meta names. */
+static int init_decoder(struct merged_stream *s, const char *dir)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct xt_meta *meta;
+	uint64_t systems;
+	unsigned version;
+	int r;
+
+	if (dirfd < 0)
+		return -errno;
+	r = xt_meta_load(dirfd, XT_META_FILE, NULL, 0, &meta);
+	if (r < 0)
+		return r;
+	r = merged_meta_version(meta, XT_META_FILE, NULL, 0, &version);
+	if (r >= 0)
+		r = xt_meta_get_u64(meta, "systems", XT_META_FILE, NULL, 0, &systems);
+	xt_meta_free(meta);
+	if (r >= 0 && systems > XT_MAX_CPUS)
+		r = -EBADMSG;
+	return r < 0 ? r : merged_decoder_init(&s->dec, version, (uint32_t)systems);
+}
 
 int xt_merged_stream_new(const char *dir, uint32_t system_base, xt_diag_fn diag, void *userdata,
 			 struct xt_stream **ret)
@@ -149,6 +147,11 @@ int xt_merged_stream_new(const char *dir, uint32_t system_base, xt_diag_fn diag,
 	s->system_base = system_base;
 	s->diag = diag;
 	s->userdata = userdata;
+	r = init_decoder(s, dir);
+	if (r < 0) {
+		merged_stream_free(&s->base);
+		return r;
+	}
 	if (asprintf(&s->path, "%s/%s", dir, XT_MERGED_STREAM_FILE) < 0) {
 		s->path = NULL;
 		merged_stream_free(&s->base);

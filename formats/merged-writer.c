@@ -26,6 +26,8 @@ struct xt_merged_writer {
 	struct xt_dump_writer *dir; /* the directory, its metadata and copied files */
 	int stream_fd;
 	struct xt_frame_writer *stream;
+	struct merged_encoder enc;
+	size_t frame_used; /* raw bytes of the frame being filled */
 	unsigned nr_systems;
 	uint64_t nr_records;
 };
@@ -45,6 +47,8 @@ int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_wr
 	r = xt_dump_writer_set(w->dir, XT_META_FORMAT, "xtrace-merged");
 	if (r >= 0)
 		r = xt_dump_writer_set(w->dir, XT_META_VERSION, "%d", XT_FORMAT_VERSION);
+	if (r >= 0)
+		r = xt_dump_writer_set(w->dir, MERGED_VERSION_KEY, "%u", MERGED_VERSION_WRITTEN);
 	if (r < 0)
 		goto fail;
 	if (asprintf(&path, "%s/%s", dir, XT_MERGED_STREAM_FILE) < 0) {
@@ -148,13 +152,14 @@ int xt_merged_writer_add_system(struct xt_merged_writer *w, const struct xt_dump
 				const char *host)
 {
 	unsigned sys = w->nr_systems;
-	int r = copy_system_tree(w, xt_dump_path(system), "", sys, host);
+	char key[32];
+	int r = merged_encoder_add_system(&w->enc); /* a spare slot if the rest fails */
 
+	if (r >= 0)
+		r = copy_system_tree(w, xt_dump_path(system), "", sys, host);
 	if (r < 0)
 		return r;
 	r = xt_dump_writer_set(w->dir, "systems", "%u", sys + 1);
-	char key[32];
-
 	snprintf(key, sizeof(key), "system.%u.host", sys);
 	if (r >= 0)
 		r = xt_dump_writer_set(w->dir, key, "%s", host ? host : xt_dump_host(system));
@@ -175,13 +180,39 @@ int xt_merged_writer_set(struct xt_merged_writer *w, const char *key, const char
 	return r;
 }
 
+/*
+ * Encodes the head of @ev's record into @head, starting a frame when the
+ * record does not fit in the frame being filled: the frame writer's frame
+ * size is the same, so it never starts one on its own. The head's length
+ * goes to *ret_len. 0 or a negative errno.
+ */
+static int encode_head(struct xt_merged_writer *w, const struct xt_event *ev, uint32_t size,
+		       uint8_t head[MERGED_HEAD_MAX], size_t *ret_len)
+{
+	size_t n = merged_encode_head(&w->enc, ev, size, head);
+	int r;
+
+	if (w->frame_used && w->frame_used + n + size > MERGED_FRAME_BYTES) {
+		r = xt_frame_writer_seal(w->stream);
+		if (r < 0)
+			return r;
+		w->frame_used = 0;
+	}
+	if (!w->frame_used) {
+		merged_encoder_frame(&w->enc, ev->tod);
+		n = merged_encode_head(&w->enc, ev, size, head);
+	}
+	*ret_len = n;
+	return 0;
+}
+
 int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *ev)
 {
 	const void *payload = ev->data;
 	uint32_t size = ev->size;
-	struct merged_record rec;
+	uint8_t head[MERGED_HEAD_MAX];
 	unsigned char *at;
-	size_t total;
+	size_t n;
 	int r;
 
 	if (ev->system >= w->nr_systems)
@@ -192,22 +223,17 @@ int xt_merged_writer_append(struct xt_merged_writer *w, const struct xt_event *e
 	}
 	if (size > MERGED_RECORD_MAX_PAYLOAD)
 		return -E2BIG;
-	total = sizeof(rec) + merged_record_padded(size);
-	r = xt_frame_writer_unit(w->stream, total, ev->tod, ev->tod, (void **)&at);
+	r = encode_head(w, ev, size, head, &n);
 	if (r < 0)
 		return r;
-	rec = (struct merged_record){
-		.tod = ev->tod,
-		.ts = ev->ts,
-		.system = ev->system,
-		.cpu = ev->cpu,
-		.kind = ev->kind,
-		.size = size,
-	};
+	r = xt_frame_writer_unit(w->stream, n + size, ev->tod, ev->tod, (void **)&at);
+	if (r < 0)
+		return r;
 	/* the event's bytes are copied once, straight into the frame buffer */
-	memcpy(at, &rec, sizeof(rec));
-	memcpy(at + sizeof(rec), payload, size);
-	memset(at + sizeof(rec) + size, 0, total - sizeof(rec) - size);
+	memcpy(at, head, n);
+	memcpy(at + n, payload, size);
+	merged_encoder_commit(&w->enc, ev);
+	w->frame_used += n + size;
 	w->nr_records++;
 	return 0;
 }
@@ -231,5 +257,6 @@ void xt_merged_writer_free(struct xt_merged_writer *w)
 	xt_frame_writer_free(w->stream);
 	closep(&w->stream_fd);
 	xt_dump_writer_free(w->dir);
+	merged_encoder_fini(&w->enc);
 	free(w);
 }

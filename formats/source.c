@@ -15,6 +15,8 @@
 #include "cleanup.h"
 #include "dat-private.h"
 #include "dump-private.h"
+#include "frame-prefetch.h"
+#include "merged-record.h"
 #include "xt-merged.h"
 
 struct source_system {
@@ -30,6 +32,9 @@ struct xt_source {
 	struct xt_stream **streams; /* handed to the merge at the end of open */
 	unsigned nr_streams, cap_streams;
 	struct xt_merge *merge;
+	struct xt_stream **cpu_streams; /* of the dumps, borrowed from the merge */
+	unsigned nr_cpu_streams, cap_cpu_streams;
+	struct frame_prefetch *prefetch;
 	unsigned nr_inputs; /* opened so far */
 	char **tmpdirs;     /* dump directories written for trace.dat inputs, removed at free */
 	unsigned nr_tmpdirs, cap_tmpdirs;
@@ -95,6 +100,20 @@ static int add_stream(struct xt_source *s, struct xt_stream *st)
 	return 0;
 }
 
+/* Adds a stream of a dump's CPU, which a prefetch may read ahead. */
+static int add_cpu_stream(struct xt_source *s, struct xt_stream *st)
+{
+	int r = grow((void **)&s->cpu_streams, &s->cap_cpu_streams, s->nr_cpu_streams + 1,
+		     sizeof(*s->cpu_streams));
+
+	if (r < 0) {
+		xt_stream_free(st);
+		return r;
+	}
+	s->cpu_streams[s->nr_cpu_streams++] = st;
+	return add_stream(s, st);
+}
+
 static int open_dump(struct xt_source *s, const struct xt_source_input *in, xt_diag_fn diag,
 		     void *userdata, char *why, size_t why_len)
 {
@@ -120,7 +139,7 @@ static int open_dump(struct xt_source *s, const struct xt_source_input *in, xt_d
 			continue;
 		r = xt_cpu_stream_new(d, cpu, system, diag, userdata, &st);
 		if (r >= 0)
-			r = add_stream(s, st);
+			r = add_cpu_stream(s, st);
 		if (r < 0) {
 			set_why(why, why_len, "%s: cannot read CPU %u: %s", path, cpu,
 				strerror(-r));
@@ -139,6 +158,7 @@ static int open_merged(struct xt_source *s, const struct xt_source_input *in, xt
 	struct xt_stream *st;
 	uint32_t base = s->nr_systems;
 	uint64_t count;
+	unsigned version;
 	char reason[256];
 	int r;
 
@@ -153,6 +173,9 @@ static int open_merged(struct xt_source *s, const struct xt_source_input *in, xt
 			snprintf(reason, sizeof(reason), "no usable 'systems' count");
 			r = -EBADMSG;
 		}
+		if (r >= 0)
+			r = merged_meta_version(meta, XT_META_FILE, reason, sizeof(reason),
+						&version);
 		xt_meta_free(meta);
 	}
 	if (r < 0) {
@@ -369,6 +392,16 @@ int xt_source_seek(struct xt_source *s, uint64_t tod)
 	return xt_merge_seek(s->merge, tod);
 }
 
+int xt_source_prefetch(struct xt_source *s)
+{
+	int r = s->prefetch ? 0 : frame_prefetch_new(&s->prefetch);
+
+	for (unsigned i = 0; r >= 0 && i < s->nr_cpu_streams; i++)
+		r = cpu_stream_attach_prefetch(s->cpu_streams[i], s->prefetch);
+	s->nr_cpu_streams = 0; /* attached once */
+	return r;
+}
+
 uint64_t xt_source_frames_decompressed(const struct xt_source *s)
 {
 	return xt_merge_frames_decompressed(s->merge);
@@ -381,6 +414,8 @@ void xt_source_free(struct xt_source *s)
 	xt_merge_free(s->merge);
 	for (unsigned i = 0; i < s->nr_streams; i++)
 		xt_stream_free(s->streams[i]);
+	frame_prefetch_free(s->prefetch); /* after its clients, the streams */
+	free(s->cpu_streams);
 	for (unsigned i = 0; i < s->nr_systems; i++)
 		xt_dump_free(s->systems[i].dump);
 	for (unsigned i = 0; i < s->nr_tmpdirs; i++) {

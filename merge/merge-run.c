@@ -118,10 +118,23 @@ static int copy_events(struct xt_source *src, struct xt_merged_writer *out, uint
 	return r < 0 ? r : 0;
 }
 
+/* Opens the inputs, read ahead by a second thread (inline when none can start). */
 static int open_source(const struct merge_params *p, const struct xt_source_input *in,
 		       struct xt_source **ret, char *why, size_t why_len)
 {
-	return xt_source_open_inputs(in, p->nr_inputs, NULL, NULL, why, why_len, ret);
+	struct xt_source *src;
+	int r = xt_source_open_inputs(in, p->nr_inputs, NULL, NULL, why, why_len, &src);
+
+	if (r < 0)
+		return r;
+	r = xt_source_prefetch(src);
+	if (r == -ENOMEM) {
+		xt_source_free(src);
+		snprintf(why, why_len, "reading the inputs ahead: %s", strerror(-r));
+		return r;
+	}
+	*ret = src;
+	return 0;
 }
 
 /*

@@ -4,7 +4,9 @@
  *   make-seeds formats/fuzz/corpus
  * frame/: a valid 2-frame data file, the same cut inside its second frame,
  * and with a flipped header byte; pages/: 256-byte ring-buffer pages with
- * events, a missed-events mark and a time extend, and one with a bad commit.
+ * events, a missed-events mark and a time extend, and one with a bad commit;
+ * merged/: frames of merged records in layout 2 (events of two systems and
+ * a lost-events record) and layout 1, as fuzz-merged.c takes them.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "merged-record.h"
 #include "xtrace.h"
 
 #define PAGE 256u
@@ -86,6 +89,39 @@ static void page_seeds(const char *dir)
 	put_file(dir, "pages/bad-commit", pages, PAGE);
 }
 
+static void merged_seeds(const char *dir)
+{
+	static const uint8_t ev[28] = { 0x74, 0x01, 0, 0, 0xd2, 0x04 };
+	struct merged_record_v1 v1 = { .tod = 1000, .ts = 7, .system = 1, .cpu = 2, .size = 5 };
+	struct merged_encoder e = {};
+	uint8_t buf[512] = { 1, 2 }; /* layout 2, two systems */
+	size_t len = 2;
+
+	for (int i = 0; i < 2; i++)
+		if (merged_encoder_add_system(&e) < 0)
+			exit(1);
+	merged_encoder_frame(&e, 1000);
+	for (unsigned i = 0; i < 6; i++) {
+		struct xt_event x = { .tod = 1000 + 30 * i, .ts = 77 + 30 * i, .data = ev,
+				      .size = sizeof(ev), .system = i % 2, .cpu = i / 3 };
+
+		if (i == 4)
+			x = (struct xt_event){ .tod = 1120, .ts = 197, .kind = XT_EVENT_LOST,
+					       .lost = 42, .system = 0, .cpu = 1 };
+		len += merged_encode_head(&e, &x, x.kind ? 8 : sizeof(ev), buf + len);
+		memcpy(buf + len, x.kind ? (const void *)&x.lost : ev, x.kind ? 8 : sizeof(ev));
+		len += x.kind ? 8 : sizeof(ev);
+		merged_encoder_commit(&e, &x);
+	}
+	merged_encoder_fini(&e);
+	put_file(dir, "merged/layout2", buf, len);
+	memset(buf, 0, sizeof(buf));
+	buf[1] = 2; /* layout 1, two systems */
+	memcpy(buf + 2, &v1, sizeof(v1));
+	memcpy(buf + 2 + sizeof(v1), "hello", 5);
+	put_file(dir, "merged/layout1", buf, 2 + sizeof(v1) + 8);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -94,5 +130,6 @@ int main(int argc, char **argv)
 	}
 	frame_seeds(argv[1]);
 	page_seeds(argv[1]);
+	merged_seeds(argv[1]);
 	return 0;
 }

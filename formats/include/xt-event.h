@@ -170,6 +170,16 @@ int xt_source_next(struct xt_source *s, struct xt_event *ret);
  */
 int xt_source_seek(struct xt_source *s, uint64_t tod);
 
+/*
+ * From now on a thread of @s decompresses ahead the next frame of the dump
+ * stream whose current frame ends first, one frame at a time (memory: one
+ * frame more), while the caller goes on merging: for long sequential reads
+ * such as xtrace-multi-merge. Reports of damage still reach the diag in
+ * the caller's thread. 0, -ENOMEM, or -EAGAIN when no thread can start
+ * (@s then reads inline as before).
+ */
+int xt_source_prefetch(struct xt_source *s);
+
 /* Data frames decompressed so far by all streams of @s. */
 uint64_t xt_source_frames_decompressed(const struct xt_source *s);
 

@@ -76,6 +76,14 @@ int xt_frame_writer_unit(struct xt_frame_writer *w, size_t len, uint64_t first_t
 int xt_frame_writer_set_async(struct xt_frame_writer *w);
 
 /*
+ * Ends the frame being filled (no-op when empty): the next unit starts a
+ * new frame, for callers whose units depend on the earlier units of their
+ * frame. With xt_frame_writer_set_async() the frame goes to the thread
+ * without waiting for it to be written. 0 or negative errno.
+ */
+int xt_frame_writer_seal(struct xt_frame_writer *w);
+
+/*
  * Writes the buffered units as a frame now (no-op when empty), and with
  * xt_frame_writer_set_async() waits for every frame to be written.
  * 0 or negative errno.

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "merged-record.h"
 #include "test-util.h"
 #include "xtrace.h"
 
@@ -124,29 +125,16 @@ static void merged_dir_reads_back_the_same_and_merges_again(void **state)
 	char a[128], b[128], m[128], m2[128];
 	const char *inputs[] = { a, b };
 	static struct seen direct[8000], merged[8000], again[14000];
-	struct xt_merged_writer *w;
 	struct xt_source *src;
-	struct xt_event ev;
 	char why[256];
 	unsigned systems, n;
-	int r;
 
 	snprintf(a, sizeof(a), "%s/a", f->tmp);
 	snprintf(b, sizeof(b), "%s/b", f->tmp);
 	snprintf(m, sizeof(m), "%s/m", f->tmp);
 	snprintf(m2, sizeof(m2), "%s/m2", f->tmp);
 	assert_int_equal(read_all(inputs, 2, direct, 8000, &systems), 8000);
-
-	assert_int_equal(xt_source_open(inputs, 2, NULL, NULL, why, sizeof(why), &src), 0);
-	assert_int_equal(xt_merged_writer_create(m, 0, &w), 0);
-	assert_int_equal(xt_merged_writer_add_system(w, xt_source_system(src, 0), NULL), 0);
-	assert_int_equal(xt_merged_writer_add_system(w, xt_source_system(src, 1), "renamed"), 0);
-	while ((r = xt_source_next(src, &ev)) > 0)
-		assert_int_equal(xt_merged_writer_append(w, &ev), 0);
-	assert_int_equal(r, 0);
-	assert_int_equal(xt_merged_writer_close(w), 0);
-	xt_merged_writer_free(w);
-	xt_source_free(src);
+	test_merge_into(m, inputs, 2, "renamed");
 
 	const char *one[] = { m };
 
@@ -261,6 +249,107 @@ static void damaged_records_are_reported_and_skipped(void **state)
 	xt_source_free(src);
 }
 
+/* Appends @ev to @fw as a layout 1 record. */
+static void append_layout1(struct xt_frame_writer *fw, const struct xt_event *ev)
+{
+	struct merged_record_v1 rec = { ev->tod, ev->ts, ev->system, ev->cpu, ev->kind, ev->size };
+	uint8_t buf[sizeof(rec) + 64] = {};
+
+	if (ev->kind == XT_EVENT_LOST)
+		rec.size = sizeof(ev->lost);
+	assert_true(rec.size <= 64);
+	memcpy(buf, &rec, sizeof(rec));
+	memcpy(buf + sizeof(rec), ev->kind == XT_EVENT_LOST ? (const void *)&ev->lost : ev->data,
+	       rec.size);
+	assert_int_equal(xt_frame_writer_append(fw, buf,
+						sizeof(rec) + merged_record_padded(rec.size),
+						ev->tod, ev->tod), 0);
+}
+
+/* Sets the merged_version line of @dir's metadata to @line ("" removes it). */
+static void set_layout_line(const char *dir, const char *line)
+{
+	_cleanup_free_ char *path = test_path(dir, XT_META_FILE);
+	size_t len;
+	_cleanup_free_ char *text = test_read(path, &len);
+	_cleanup_free_ char *out = calloc(1, len + strlen(line) + 1);
+	char *at = strstr(text, MERGED_VERSION_KEY " = ");
+	char *eol;
+
+	assert_non_null(at);
+	eol = strchr(at, '\n');
+	assert_non_null(eol);
+	memcpy(out, text, at - text);
+	strcat(out, line);
+	strcat(out, eol + 1);
+	test_write(path, out, strlen(out));
+}
+
+/* Rewrites the records of the merged directory @dir in layout 1, as older merges wrote them. */
+static void rewrite_as_layout1(const char *dir)
+{
+	_cleanup_free_ char *stream = test_path(dir, XT_MERGED_STREAM_FILE);
+	struct xt_frame_writer *fw;
+	struct xt_stream *st;
+	struct xt_event ev;
+	int fd, r;
+
+	/* the stream keeps the old file mapped once the name is gone */
+	assert_int_equal(xt_merged_stream_new(dir, 0, NULL, NULL, &st), 0);
+	assert_int_equal(unlink(stream), 0);
+	fd = open(stream, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(xt_frame_writer_new(fd, XT_FRAME_CPU_MERGED, 4096, 1, &fw), 0);
+	while ((r = xt_stream_next(st, &ev)) > 0)
+		append_layout1(fw, &ev);
+	assert_int_equal(r, 0);
+	assert_int_equal(xt_frame_writer_flush(fw), 0);
+	xt_frame_writer_free(fw);
+	close(fd);
+	xt_stream_free(st);
+	set_layout_line(dir, "");
+}
+
+/* Asserts that the merged directories @a and @b give the very same events. */
+static void assert_same_events(const char *a, const char *b)
+{
+	const char *pa[] = { a }, *pb[] = { b };
+	struct xt_source *sa, *sb;
+	char why[256];
+
+	assert_int_equal(xt_source_open(pa, 1, NULL, NULL, why, sizeof(why), &sa), 0);
+	assert_int_equal(xt_source_open(pb, 1, NULL, NULL, why, sizeof(why), &sb), 0);
+	assert_int_equal(test_assert_same_events(sa, sb), 8000);
+	xt_source_free(sa);
+	xt_source_free(sb);
+}
+
+static void layout1_dirs_read_as_before_and_newer_layouts_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	char a[128], b[128], m2[128], m1[128];
+	const char *inputs[] = { a, b };
+	const char *newer[] = { m2 };
+	struct xt_source *src = NULL;
+	char why[256];
+
+	snprintf(a, sizeof(a), "%s/a", f->tmp);
+	snprintf(b, sizeof(b), "%s/b", f->tmp);
+	snprintf(m2, sizeof(m2), "%s/layout2", f->tmp);
+	snprintf(m1, sizeof(m1), "%s/layout1", f->tmp);
+	test_merge_into(m2, inputs, 2, NULL);
+	test_merge_into(m1, inputs, 2, NULL);
+	rewrite_as_layout1(m1);
+	assert_same_events(m1, m2);
+
+	set_layout_line(m2, MERGED_VERSION_KEY " = 3\n");
+	assert_int_equal(xt_source_open(newer, 1, NULL, NULL, why, sizeof(why), &src),
+			 -EPROTONOSUPPORT);
+	assert_null(src);
+	assert_non_null(strstr(why, m2));
+	assert_non_null(strstr(why, "newer kvmrt"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +358,7 @@ int main(void)
 		cmocka_unit_test(not_a_dump_is_refused_with_the_path),
 		cmocka_unit_test(unplaceable_clock_is_refused_with_the_reason),
 		cmocka_unit_test(damaged_records_are_reported_and_skipped),
+		cmocka_unit_test(layout1_dirs_read_as_before_and_newer_layouts_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

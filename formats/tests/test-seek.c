@@ -69,26 +69,6 @@ static struct digest drain(struct xt_source *src, uint64_t from)
 	return d;
 }
 
-static void merge_into(const char *out, const char *const *inputs, unsigned n)
-{
-	struct xt_merged_writer *w;
-	struct xt_source *src;
-	struct xt_event ev;
-	char why[256];
-	int r;
-
-	assert_int_equal(xt_source_open(inputs, n, NULL, NULL, why, sizeof(why), &src), 0);
-	assert_int_equal(xt_merged_writer_create(out, 0, &w), 0);
-	for (unsigned i = 0; i < xt_source_system_count(src); i++)
-		assert_int_equal(xt_merged_writer_add_system(w, xt_source_system(src, i), NULL), 0);
-	while ((r = xt_source_next(src, &ev)) > 0)
-		assert_int_equal(xt_merged_writer_append(w, &ev), 0);
-	assert_int_equal(r, 0);
-	assert_int_equal(xt_merged_writer_close(w), 0);
-	xt_merged_writer_free(w);
-	xt_source_free(src);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -101,7 +81,7 @@ static int setup(void **state)
 	f->merged = test_path(f->tmp, "m");
 	test_write_dump(f->dump, &a);
 	test_write_dump(f->other, &b);
-	merge_into(f->merged, (const char *[]){ f->dump, f->other }, 2);
+	test_merge_into(f->merged, (const char *[]){ f->dump, f->other }, 2, NULL);
 	*state = f;
 	return 0;
 }

@@ -158,6 +158,51 @@ void test_write_dump(const char *dir, const struct test_dump_spec *spec)
 	xt_dump_writer_free(w);
 }
 
+void test_merge_into(const char *out, const char *const *inputs, unsigned n, const char *rename)
+{
+	struct xt_merged_writer *w;
+	struct xt_source *src;
+	struct xt_event ev;
+	char why[256];
+	int r;
+
+	assert_int_equal(xt_source_open(inputs, n, NULL, NULL, why, sizeof(why), &src), 0);
+	assert_int_equal(xt_merged_writer_create(out, 0, &w), 0);
+	for (unsigned i = 0; i < xt_source_system_count(src); i++)
+		assert_int_equal(xt_merged_writer_add_system(w, xt_source_system(src, i),
+							     i == 1 ? rename : NULL), 0);
+	while ((r = xt_source_next(src, &ev)) > 0)
+		assert_int_equal(xt_merged_writer_append(w, &ev), 0);
+	assert_int_equal(r, 0);
+	assert_int_equal(xt_merged_writer_close(w), 0);
+	xt_merged_writer_free(w);
+	xt_source_free(src);
+}
+
+unsigned test_assert_same_events(struct xt_source *a, struct xt_source *b)
+{
+	struct xt_event ea, eb;
+	unsigned n = 0;
+	int r;
+
+	while ((r = xt_source_next(a, &ea)) > 0) {
+		assert_int_equal(xt_source_next(b, &eb), 1);
+		assert_int_equal(ea.tod, eb.tod);
+		assert_int_equal(ea.ts, eb.ts);
+		assert_int_equal(ea.system, eb.system);
+		assert_int_equal(ea.cpu, eb.cpu);
+		assert_int_equal(ea.kind, eb.kind);
+		assert_int_equal(ea.size, eb.size);
+		assert_int_equal(ea.lost, eb.lost);
+		if (ea.size)
+			assert_memory_equal(ea.data, eb.data, ea.size);
+		n++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(xt_source_next(b, &eb), 0);
+	return n;
+}
+
 void test_fill(void *buf, size_t len, uint32_t seed)
 {
 	uint8_t *p = buf;

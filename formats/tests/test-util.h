@@ -62,6 +62,15 @@ struct test_dump_spec {
  */
 void test_write_dump(const char *dir, const struct test_dump_spec *spec);
 
+/*
+ * Merges @inputs into the merged directory @out; the second system is
+ * renamed to @rename when not NULL.
+ */
+void test_merge_into(const char *out, const char *const *inputs, unsigned n, const char *rename);
+
+/* Asserts that @a and @b give the very same events to their ends; returns how many. */
+unsigned test_assert_same_events(struct xt_source *a, struct xt_source *b);
+
 /* Pseudo-random bytes from @seed (same seed, same bytes). */
 void test_fill(void *buf, size_t len, uint32_t seed);
 

@@ -159,13 +159,7 @@ static void damaged_tracedat_is_refused(void **state)
 
 int main(void)
 {
-	/* libtracecmd leaks (common/lsan.supp): its frame shows only when unwinding slowly */
-	const char *asan = getenv("ASAN_OPTIONS");
-	char options[512];
-
-	snprintf(options, sizeof(options), "%s%sfast_unwind_on_malloc=0", asan ? asan : "",
-		 asan && *asan ? ":" : "");
-	setenv("ASAN_OPTIONS", options, 1);
+	test_asan_slow_unwind();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tracedat_merges_in_order_with_a_dump),
 		cmocka_unit_test(damaged_tracedat_is_refused),

@@ -191,6 +191,7 @@ static void filters_apply_to_the_export(void **state)
 
 int main(void)
 {
+	test_asan_slow_unwind(); /* the merge of an exported trace.dat opens it with libtracecmd */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_file_per_system),
 		cmocka_unit_test(system_names_travel_with_the_file),
