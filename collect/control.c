@@ -111,12 +111,16 @@ static int wait_fd(int fd, short events)
 	return n == 0 ? -ETIMEDOUT : 0;
 }
 
-/* Reads one line (without its newline) into @buf. */
-static int read_line(int fd, char *buf, size_t len)
+/*
+ * Reads one line into @buf (@len bytes), NUL-terminated without its newline;
+ * *ret_len says how long it is. A line that does not fit is -E2BIG.
+ */
+static int read_line(int fd, char *buf, size_t len, size_t *ret_len)
 {
 	size_t got = 0;
+	char *nl = NULL;
 
-	while (got + 1 < len) {
+	while (!nl && got + 1 < len) {
 		ssize_t n;
 		int r = wait_fd(fd, POLLIN);
 
@@ -129,13 +133,17 @@ static int read_line(int fd, char *buf, size_t len)
 			return -errno;
 		if (n == 0)
 			break;
+		nl = memchr(buf + got, '\n', n);
 		got += n;
-		if (memchr(buf, '\n', got))
-			break;
 	}
-	buf[got] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return got == 0 ? -ECONNRESET : 0;
+	if (got == 0)
+		return -ECONNRESET;
+	if (!nl && got + 1 >= len)
+		return -E2BIG;
+	/* One line per connection: what follows its newline is ignored. */
+	*ret_len = nl ? (size_t)(nl - buf) : got;
+	buf[*ret_len] = '\0';
+	return 0;
 }
 
 static int write_line(int fd, const char *text)
@@ -159,16 +167,22 @@ static int write_line(int fd, const char *text)
 
 int xc_control_serve(struct xc_control *c, xc_request_fn fn, void *userdata)
 {
-	char request[XC_CONTROL_LINE_MAX], reply[XC_CONTROL_LINE_MAX + 64];
+	char request[XC_CONTROL_LINE_MAX + 1], reply[XC_CONTROL_LINE_MAX + 64];
 	_cleanup_close_ int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	size_t request_len;
 	int r, w;
 
 	if (fd < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	r = read_line(fd, request, sizeof(request));
+	r = read_line(fd, request, sizeof(request), &request_len);
+	if (r == -E2BIG) {
+		snprintf(reply, sizeof(reply), "error request longer than %u bytes",
+			 XC_CONTROL_LINE_MAX - 1);
+		write_line(fd, reply);
+	}
 	if (r < 0)
 		return r;
-	r = fn(request, reply, sizeof(reply), userdata);
+	r = fn(request, request_len, reply, sizeof(reply), userdata);
 	w = write_line(fd, reply);
 	return w < 0 && r >= 0 ? w : r;
 }
@@ -177,6 +191,7 @@ int xc_control_request(pid_t session, const char *request, char *reply, size_t l
 {
 	_cleanup_close_ int fd = -1;
 	struct sockaddr_un addr;
+	size_t reply_len;
 	int r;
 
 	r = socket_addr(session, &addr);
@@ -189,7 +204,7 @@ int xc_control_request(pid_t session, const char *request, char *reply, size_t l
 		return errno == ECONNREFUSED ? -ENOENT : -errno;
 	r = write_line(fd, request);
 	if (r >= 0)
-		r = read_line(fd, reply, len);
+		r = read_line(fd, reply, len, &reply_len);
 	if (r < 0)
 		return r;
 	return strncmp(reply, "ok", 2) ? -EREMOTEIO : 0;

@@ -8,8 +8,11 @@
  * back to read(). The thread sleeps in poll() until the kernel's
  * buffer_percent says the buffer is worth reading, or until it is told to
  * stop: then it drains the buffer to empty, partial last page included (only
- * read() hands those out), and flushes the writer. An on-demand reader (the
- * flight recorder) has no thread: the same drain runs at each flush.
+ * read() hands those out), and flushes the writer. Asked to flush meanwhile
+ * (xc_cpu_reader_flush), it moves what the buffer holds at once, the partial
+ * page too, and writes its frame. Full frames are compressed by the frame
+ * writer's own thread. An on-demand reader (the flight recorder) has no
+ * thread: the same drain runs at each flush.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +21,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -28,6 +33,19 @@
 #define IDLE_MS 2 /* after a wake-up with no full page: a 1 MiB buffer fills in 20 ms */
 #define READER_NICE -10
 #define BATCH_DIVISOR 16 /* keep splicing while chunks of 1/16 of the pipe come */
+#define FLUSH_WAIT_MS 10000 /* a thread that does not answer a flush in this time is stuck */
+
+enum wake { WAKE_STOP, WAKE_DATA, WAKE_FLUSH };
+
+/* Flush requests from the recorder's thread to the reader's (xc_cpu_reader_flush). */
+struct flush_channel {
+	int fd;                /* eventfd: readable while a request waits */
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	uint64_t asked, done;  /* requests made, requests answered */
+	int result;            /* of the last answered request: events moved or -errno */
+	bool ended;            /* the thread ended: nobody answers any more */
+};
 
 struct xc_cpu_reader {
 	struct xc_cpu_reader_config cfg;
@@ -37,6 +55,7 @@ struct xc_cpu_reader {
 	size_t buf_size; /* a whole number of pages */
 	size_t buf_len;
 	struct xc_cpu_reader_result result;
+	struct flush_channel flush;
 };
 
 static int take_page(struct xc_cpu_reader *r, void *page)
@@ -185,29 +204,77 @@ static ssize_t move_pages(struct xc_cpu_reader *r)
 	return n;
 }
 
-/* Sleeps until there is data to move (1), the reader must stop (0), or an error. */
+/* Sleeps until there is data to move, a flush is asked, the reader must stop, or an error. */
 static int wait_data(struct xc_cpu_reader *r, bool idle)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = r->cfg.stop_fd, .events = POLLIN },
+		{ .fd = r->flush.fd, .events = POLLIN },
 		{ .fd = r->cfg.raw_fd, .events = POLLIN },
 	};
 
 	for (;;) {
 		/* After a wake-up that found no full page, only sleep a little. */
-		int n = poll(fds, idle ? 1 : 2, idle ? IDLE_MS : -1);
+		int n = poll(fds, idle ? 2 : 3, idle ? IDLE_MS : -1);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
 		if (fds[0].revents)
-			return 0;
-		if (idle || fds[1].revents & POLLIN)
-			return 1;
-		if (fds[1].revents & (POLLERR | POLLNVAL))
+			return WAKE_STOP;
+		if (fds[1].revents)
+			return WAKE_FLUSH;
+		if (idle || fds[2].revents & POLLIN)
+			return WAKE_DATA;
+		if (fds[2].revents & (POLLERR | POLLNVAL))
 			return -EIO;
 	}
+}
+
+/*
+ * A flush while tracing goes on: the full pages there are, then what the
+ * kernel holds beyond them (read() hands out the partial page being
+ * written; at most a pipe's worth, so a storm cannot keep us here), and the
+ * frame written. Returns the events moved or a negative errno.
+ */
+static int sync_now(struct xc_cpu_reader *r)
+{
+	uint64_t before = r->result.events;
+	ssize_t n = splice_pages(r, false);
+
+	if (n >= 0)
+		n = read_pages(r, false);
+	if (n >= 0)
+		n = xt_frame_writer_flush(r->cfg.writer);
+	if (n < 0)
+		return (int)n;
+	return (int)(r->result.events - before > INT32_MAX ? INT32_MAX : r->result.events - before);
+}
+
+/* Answers the flush requests waiting. */
+static int answer_flush(struct xc_cpu_reader *r)
+{
+	struct flush_channel *c = &r->flush;
+	uint64_t count, target;
+	int res;
+
+	/*
+	 * Every request whose wake-up this read takes is counted in @target;
+	 * later ones wake us again and are answered by the next round.
+	 */
+	if (read(c->fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		return -errno;
+	pthread_mutex_lock(&c->lock);
+	target = c->asked;
+	pthread_mutex_unlock(&c->lock);
+	res = sync_now(r);
+	pthread_mutex_lock(&c->lock);
+	c->done = target;
+	c->result = res;
+	pthread_cond_broadcast(&c->done_cond);
+	pthread_mutex_unlock(&c->lock);
+	return res < 0 ? res : 0;
 }
 
 static int run(struct xc_cpu_reader *r)
@@ -217,6 +284,12 @@ static int run(struct xc_cpu_reader *r)
 	int ret;
 
 	while ((ret = wait_data(r, idle)) > 0) {
+		if (ret == WAKE_FLUSH) {
+			ret = answer_flush(r);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		n = move_pages(r);
 		if (n < 0)
 			return n;
@@ -239,7 +312,18 @@ static void *reader_main(void *arg)
 	 * so a recording never delays the system's RT work. Best effort.
 	 */
 	setpriority(PRIO_PROCESS, gettid(), READER_NICE);
+	/*
+	 * Frames are compressed by a thread of the writer, started from here
+	 * so that it shares our priority, while we go on moving pages: a
+	 * frame's compression no longer holds the buffer up. Without it
+	 * (-EAGAIN), we compress ourselves.
+	 */
+	xt_frame_writer_set_async(r->cfg.writer);
 	r->result.error = run(r);
+	pthread_mutex_lock(&r->flush.lock);
+	r->flush.ended = true;
+	pthread_cond_broadcast(&r->flush.done_cond);
+	pthread_mutex_unlock(&r->flush.lock);
 	return NULL;
 }
 
@@ -250,8 +334,26 @@ static void reader_free(struct xc_cpu_reader *r)
 	if (r->pipe_r >= 0)
 		use_read(r);
 	xc_page_scanner_free(r->cfg.scanner);
+	if (r->flush.fd >= 0)
+		close(r->flush.fd);
+	pthread_cond_destroy(&r->flush.done_cond);
+	pthread_mutex_destroy(&r->flush.lock);
 	free(r->buf);
 	free(r);
+}
+
+/* The flush channel; its condition variable waits on CLOCK_MONOTONIC. */
+static int flush_channel_init(struct flush_channel *c)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->done_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	c->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return c->fd < 0 ? -errno : 0;
 }
 
 /* A pipe as large as allowed, or none (read() then). */
@@ -286,6 +388,11 @@ int xc_cpu_reader_start(const struct xc_cpu_reader_config *cfg, struct xc_cpu_re
 	r->cfg = *cfg;
 	r->pipe_r = r->pipe_w = -1;
 	r->buf_size = cfg->page_size;
+	err = flush_channel_init(&r->flush);
+	if (err < 0) {
+		reader_free(r);
+		return err;
+	}
 	open_pipe(r);
 	r->buf = malloc(r->buf_size);
 	if (!r->buf) {
@@ -319,6 +426,37 @@ int xc_cpu_reader_drain(struct xc_cpu_reader *r)
 		return ret;
 	}
 	return (int)(r->result.events - before > INT32_MAX ? INT32_MAX : r->result.events - before);
+}
+
+/* Asks the thread to flush and waits for its answer. */
+static int flush_thread(struct xc_cpu_reader *r)
+{
+	struct flush_channel *c = &r->flush;
+	uint64_t one = 1, mine;
+	struct timespec limit;
+	int res = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &limit);
+	limit.tv_sec += FLUSH_WAIT_MS / 1000;
+	pthread_mutex_lock(&c->lock);
+	mine = ++c->asked;
+	pthread_mutex_unlock(&c->lock);
+	if (write(c->fd, &one, sizeof(one)) < 0)
+		return -errno;
+	pthread_mutex_lock(&c->lock);
+	while (c->done < mine && !c->ended && res == 0)
+		res = -pthread_cond_timedwait(&c->done_cond, &c->lock, &limit);
+	if (c->done >= mine)
+		res = c->result;
+	else if (c->ended)
+		res = r->result.error < 0 ? r->result.error : -ESRCH;
+	pthread_mutex_unlock(&c->lock);
+	return res;
+}
+
+int xc_cpu_reader_flush(struct xc_cpu_reader *r)
+{
+	return r->cfg.on_demand ? xc_cpu_reader_drain(r) : flush_thread(r);
 }
 
 uint64_t xc_cpu_reader_events(const struct xc_cpu_reader *r)

@@ -9,16 +9,25 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#define CTL_COMMANDS_MAX 64 /* command words of one call */
+
+/* One command word and its options. */
+struct ctl_command {
+	const char *name; /* borrowed from argv */
+	const char *cpus; /* flush --cpus LIST (checked), NULL: every CPU */
+};
+
 struct ctl_params {
 	const char *session; /* --session, NULL when not given */
-	char **commands;     /* borrowed from argv */
+	struct ctl_command commands[CTL_COMMANDS_MAX];
 	int nr_commands;
 	bool help, version;
 };
 
 /*
  * Parses argv (pure). Returns 0, or -EINVAL with a one-line reason in @why.
- * Command names are checked by the caller against its table.
+ * Command names are checked by the caller against its table; the options
+ * of a command follow it (flush --cpus LIST).
  */
 int ctl_parse_args(int argc, char **argv, struct ctl_params *ret, char *why, size_t why_len);
 
@@ -29,6 +38,7 @@ struct ctl_context {
 	const struct ctl_params *params;
 	const char *env_session; /* XTRACE_SESSION, or NULL */
 	pid_t session;           /* resolved on first use, 0 until then */
+	const struct ctl_command *command; /* the one running */
 };
 
 /*

@@ -14,6 +14,7 @@
  *   recorder.c        the whole recording: session, readers, dump
  *   recorder-control.c what a running recording does on request: flush, pause, resume, status
  *   control.c         the per-session Unix socket under XC_CONTROL_DIR (both ends)
+ *   control-request.c the request lines sent over it (parsed, formatted)
  *   command.c         running COMMAND with signals forwarded and a periodic tick
  *   run-args.c        xtrace-run's command line (run-params.h)
  *
@@ -327,6 +328,14 @@ int xc_cpu_reader_start(const struct xc_cpu_reader_config *cfg, struct xc_cpu_re
  */
 int xc_cpu_reader_drain(struct xc_cpu_reader *r);
 
+/*
+ * Flushes this CPU now: an on-demand reader drains (as above, its CPU's
+ * tracing off); a thread is asked to move what the buffer holds, partial
+ * page included, and to write its frame, and is waited for. Returns the
+ * events moved or a negative errno (-ETIMEDOUT: the thread did not answer).
+ */
+int xc_cpu_reader_flush(struct xc_cpu_reader *r);
+
 /* Events moved so far; safe to call while the thread runs. */
 uint64_t xc_cpu_reader_events(const struct xc_cpu_reader *r);
 
@@ -411,12 +420,17 @@ int xc_recorder_start(struct xc_recorder *r, char *why, size_t why_len);
 int xc_recorder_tick(struct xc_recorder *r);
 
 /*
- * Writes out what the ring buffer holds (overwrite mode: tracing stops for
- * the time of the drain; stream mode: anchors only, data streams anyway)
- * and logs the flush, with @reason, in the metadata. Returns the events
+ * Writes out what the ring buffers of the CPUs set in @cpus[0..@nr_cpus)
+ * hold (@cpus NULL: every CPU), frames included: overwrite mode stops
+ * tracing on those CPUs for the time of the drain (all of them: tracing_on,
+ * some: tracing_cpumask); stream mode has their readers move what the
+ * buffers hold now. CPUs not recorded are skipped; other CPUs are left
+ * alone. Logs the flush, with @reason and its CPUs, in the metadata
+ * ("flush.N = TOD REASON events=N cpus=LIST|all"). Returns the events
  * written or a negative errno.
  */
-int xc_recorder_flush(struct xc_recorder *r, const char *reason);
+int xc_recorder_flush(struct xc_recorder *r, const char *reason, const bool *cpus,
+		      unsigned nr_cpus);
 
 /* Pauses or resumes tracing (a paused recording is not re-armed by the watch). */
 int xc_recorder_pause(struct xc_recorder *r, bool pause);
@@ -428,11 +442,13 @@ int xc_recorder_pause(struct xc_recorder *r, bool pause);
 int xc_recorder_status(struct xc_recorder *r, char *buf, size_t len);
 
 /*
- * Handles one control request line (flush, pause, resume, stop, status),
- * writing the reply line to @reply. Returns 1 for stop (the caller ends the
- * recording), 0, or a negative errno (the reply says why).
+ * Handles one control request line of @request_len untrusted bytes (flush
+ * [cpus=LIST], pause, resume, stop, status), writing the reply line to
+ * @reply. Returns 1 for stop (the caller ends the recording), 0, or a
+ * negative errno (the reply says why).
  */
-int xc_recorder_control(struct xc_recorder *r, const char *request, char *reply, size_t len);
+int xc_recorder_control(struct xc_recorder *r, const char *request, size_t request_len,
+			char *reply, size_t len);
 
 /*
  * Writes the last anchors, turns tracing off, drains every CPU, removes the
@@ -489,7 +505,7 @@ int xc_env_with(char *const *env, char *const *set, char ***ret);
 /* ---- control.c ------------------------------------------------------------ */
 
 #define XC_CONTROL_DIR "/run/xtrace"
-#define XC_CONTROL_LINE_MAX 1024
+#define XC_CONTROL_LINE_MAX 1024 /* bytes of a request line, its newline included */
 
 struct xc_control;
 
@@ -503,12 +519,15 @@ void xc_control_free(struct xc_control *c);
 /* The listening fd, to poll. Borrowed. */
 int xc_control_fd(const struct xc_control *c);
 
-typedef int (*xc_request_fn)(const char *request, char *reply, size_t len, void *userdata);
+/* @request: the @request_len bytes of the line before its newline, unchecked. */
+typedef int (*xc_request_fn)(const char *request, size_t request_len, char *reply, size_t len,
+			     void *userdata);
 
 /*
  * Accepts one connection, reads its request line, answers with what @fn
- * writes to the reply. Returns what @fn returned (or 0 when nobody was
- * waiting), or a negative errno of the connection.
+ * writes to the reply (a line too long for XC_CONTROL_LINE_MAX is refused
+ * without calling @fn: -E2BIG). Returns what @fn returned (or 0 when
+ * nobody was waiting), or a negative errno of the connection.
  */
 int xc_control_serve(struct xc_control *c, xc_request_fn fn, void *userdata);
 
@@ -528,5 +547,42 @@ int xc_control_sessions(pid_t **ret);
 
 /* Removes sockets of sessions that no longer run. Returns the number removed. */
 int xc_control_remove_stale(void);
+
+/* ---- control-request.c ---------------------------------------------------- */
+
+enum xc_request_kind {
+	XC_REQUEST_FLUSH,
+	XC_REQUEST_PAUSE,
+	XC_REQUEST_RESUME,
+	XC_REQUEST_STOP,
+	XC_REQUEST_STATUS,
+};
+
+#define XC_REQUEST_CPUS_MAX 4096 /* a request names CPUs 0 .. XC_REQUEST_CPUS_MAX - 1 */
+
+/* One control request: "NAME" or "flush cpus=LIST". */
+struct xc_request {
+	enum xc_request_kind kind;
+	unsigned nr_cpus; /* flush: highest CPU of cpus= plus one; 0 without cpus= (every CPU) */
+	bool cpus[XC_REQUEST_CPUS_MAX];
+};
+
+/* "flush", "pause"...; "?" for a value out of the enum. */
+const char *xc_request_name(enum xc_request_kind kind);
+
+/*
+ * Parses a request line: @len untrusted bytes, no newline, need not be
+ * NUL-terminated. Returns 0 and fills *ret; or, with one line naming the
+ * fault in @why: -E2BIG (longer than XC_CONTROL_LINE_MAX - 1 bytes),
+ * -EBADMSG (a byte other than printable ASCII or a tab), -EOPNOTSUPP (an
+ * unknown request), -EINVAL (empty, unknown or repeated argument, an
+ * argument where none is taken, a malformed CPU list), -ERANGE (a CPU from
+ * XC_REQUEST_CPUS_MAX on).
+ */
+int xc_request_parse(const char *line, size_t len, struct xc_request *ret, char *why,
+		     size_t why_len);
+
+/* Writes the request line of @req (no newline). Returns its length or -ENOBUFS. */
+int xc_request_format(const struct xc_request *req, char *buf, size_t len);
 
 #endif

@@ -54,16 +54,19 @@ int main(int argc, char **argv)
 	}
 	/* Every word is checked before anything is done. */
 	for (int i = 0; i < p.nr_commands; i++)
-		if (find_command(p.commands[i]) < 0) {
+		if (find_command(p.commands[i].name) < 0) {
 			tool_error(0, "'%s': unknown command; use flush, pause, resume, stop, "
-				   "status or cleanup", p.commands[i]);
+				   "status or cleanup", p.commands[i].name);
 			return EXIT_TOOL_USAGE;
 		}
 	tep_set_loglevel(TEP_LOG_NONE);
 	tracefs_set_loglevel(TEP_LOG_NONE);
 	c.env_session = getenv("XTRACE_SESSION");
 	for (int i = 0; i < p.nr_commands; i++) {
-		int r = commands[find_command(p.commands[i])].fn(&c);
+		int r;
+
+		c.command = &p.commands[i];
+		r = commands[find_command(c.command->name)].fn(&c);
 
 		if (r != EXIT_TOOL_OK)
 			return r;

@@ -41,11 +41,12 @@ static int tick(void *userdata)
 	return r > 0;
 }
 
-static int on_request(const char *request, char *reply, size_t len, void *userdata)
+static int on_request(const char *request, size_t request_len, char *reply, size_t len,
+		      void *userdata)
 {
 	struct running *run = userdata;
 
-	return xc_recorder_control(run->rec, request, reply, len);
+	return xc_recorder_control(run->rec, request, request_len, reply, len);
 }
 
 static int on_control(int fd, void *userdata)

@@ -168,8 +168,11 @@ int xt_sync_collector_pairs(struct xt_sync_collector *c, const struct xt_sync_pa
 	const struct ping_list *m = &c->markers, *h = &c->calls;
 	size_t i = 0, j = 0, used = 0;
 
-	qsort(c->markers.v, m->n, sizeof(*m->v), by_key);
-	qsort(c->calls.v, h->n, sizeof(*h->v), by_key);
+	/* qsort() wants a list even when it is empty */
+	if (m->n)
+		qsort(c->markers.v, m->n, sizeof(*m->v), by_key);
+	if (h->n)
+		qsort(c->calls.v, h->n, sizeof(*h->v), by_key);
 	free(c->pairs);
 	c->nr_pairs = 0;
 	c->pairs = calloc(m->n / 2 + 1, sizeof(*c->pairs));
@@ -196,7 +199,8 @@ int xt_sync_collector_pairs(struct xt_sync_collector *c, const struct xt_sync_pa
 		}
 		i += mn;
 	}
-	qsort(c->pairs, c->nr_pairs, sizeof(*c->pairs), by_guest_time);
+	if (c->nr_pairs)
+		qsort(c->pairs, c->nr_pairs, sizeof(*c->pairs), by_guest_time);
 	if (ret_unmatched)
 		*ret_unmatched = m->n + h->n - used;
 	*ret = c->pairs;

@@ -107,6 +107,25 @@ static void limited_line(struct gsd *g, const struct xt_gs_event *e, const char 
 		log_line(g, vm, what, text, len);
 }
 
+/*
+ * The host CPUs of a flush: the one the vCPU thread called from (current),
+ * those the VM's vCPUs run on (VM), or all of them (all, or unknown CPUs).
+ */
+static void forward_flush(struct gsd *g, const struct xt_gs_event *e, const char *vm)
+{
+	char cpus[GSD_CPU_LIST_MAX];
+	const char *scope = NULL;
+
+	if (e->scope == KVMRT_GS_SCOPE_CPU_CURRENT) {
+		snprintf(cpus, sizeof(cpus), "%u", e->cpu);
+		scope = cpus;
+	} else if (e->scope == KVMRT_GS_SCOPE_CPU_VM &&
+		   gsd_vm_cpus(g->o.proc_root, e->tid, cpus, sizeof(cpus)) == 0) {
+		scope = cpus;
+	}
+	g->sink.flush(g->sink.userdata, vm, (unsigned)e->scope, scope);
+}
+
 static void on_event(const struct xt_gs_event *e, void *userdata)
 {
 	struct gsd *g = userdata;
@@ -125,7 +144,7 @@ static void on_event(const struct xt_gs_event *e, void *userdata)
 		break;
 	case XT_GS_FLUSH_HOST:
 		if (gsd_window_allow(&vm_state(g, vm)->flush, e->ts, g->o.flush_rate, &suppressed))
-			g->sink.flush(g->sink.userdata, vm, (unsigned)e->scope);
+			forward_flush(g, e, vm);
 		break;
 	default: /* pings and log data are for recordings, not for the log */
 		break;

@@ -3,7 +3,8 @@
  * gsd-sink.c - kvmrt-gsd's outputs: log lines to syslog (the journal picks
  * them up) or a file, and flush requests forwarded to every running xtrace
  * session (a socket PID.sock under /run/xtrace whose recorder runs) with
- * `xtrace-ctl --session PID flush`.
+ * `xtrace-ctl --session PID flush [--cpus LIST]`, LIST being the host CPUs
+ * of the scope the guest asked for (gsd-core.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,16 +32,18 @@ static void sink_log(void *userdata, const char *line)
 	}
 }
 
-/* Runs xtrace-ctl --session @pid flush; 0 when it succeeded. */
-static int ctl_flush(const char *ctl, long pid)
+/* Runs xtrace-ctl --session @pid flush [--cpus @cpus]; 0 when it succeeded. */
+static int ctl_flush(const char *ctl, long pid, const char *cpus)
 {
 	char session[32];
-	char *argv[] = {(char *)ctl, "--session", session, "flush", NULL};
+	char *argv[] = {(char *)ctl, "--session", session, "flush", "--cpus", (char *)cpus, NULL};
 	posix_spawn_file_actions_t fa;
 	pid_t child;
 	int status, r;
 
 	snprintf(session, sizeof(session), "%ld", pid);
+	if (!cpus)
+		argv[4] = NULL; /* every CPU */
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	r = posix_spawnp(&child, ctl, &fa, NULL, argv, environ);
@@ -63,14 +66,13 @@ static long session_of(const char *name)
 	return pid;
 }
 
-static void sink_flush(void *userdata, const char *vm, unsigned scope)
+static void sink_flush(void *userdata, const char *vm, unsigned scope, const char *cpus)
 {
 	struct gsd_outputs *out = userdata;
 	const struct gsd_params *p = out->params;
 	struct dirent *de;
 	DIR *d = opendir(p->control_dir);
 
-	/* xtrace-ctl flushes whole sessions: that covers every scope */
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
@@ -78,14 +80,14 @@ static void sink_flush(void *userdata, const char *vm, unsigned scope)
 
 		if (!pid || (p->session && pid != p->session))
 			continue;
-		if (ctl_flush(p->xtrace_ctl, pid) == 0)
+		if (ctl_flush(p->xtrace_ctl, pid, cpus) == 0)
 			out->flushes++;
 		else if (out->log)
-			fprintf(out->log, "kvmrt-gsd: flush of session %ld for %s failed\n", pid,
-				vm);
+			fprintf(out->log, "kvmrt-gsd: flush of session %ld for %s (scope %u, cpus "
+				"%s) failed\n", pid, vm, scope, cpus ? cpus : "all");
 		else
-			syslog(LOG_WARNING, "flush of session %ld for %s (scope %u) failed", pid,
-			       vm, scope);
+			syslog(LOG_WARNING, "flush of session %ld for %s (scope %u, cpus %s) failed",
+			       pid, vm, scope, cpus ? cpus : "all");
 	}
 	closedir(d);
 }

@@ -21,13 +21,18 @@ struct tep_handle;
 #define GSD_DEFAULT_RATE 10	 /* log lines per VM per second */
 #define GSD_DEFAULT_MAX_LEN 256	 /* bytes of a guest message shown */
 #define GSD_DEFAULT_FLUSH_RATE 1 /* flushes forwarded per VM per second */
+#define GSD_CPU_LIST_MAX 1024	 /* bytes of the CPU list of a flush */
 
 /* Where the daemon's output goes: syslog and xtrace-ctl live, a buffer in tests. */
 struct gsd_sink {
 	/* One whole line, "kvmrt-gs[VM]: text", printable ASCII only. */
 	void (*log)(void *userdata, const char *line);
-	/* A flush request from @vm (escaped name) with scope KVMRT_GS_SCOPE_*. */
-	void (*flush)(void *userdata, const char *vm, unsigned scope);
+	/*
+	 * A flush request from @vm (escaped name) with scope KVMRT_GS_SCOPE_*,
+	 * as the host CPUs it covers: @cpus is a CPU list ("2", "2-5"), or
+	 * NULL for every CPU (scope all, or a VM whose CPUs are unknown).
+	 */
+	void (*flush)(void *userdata, const char *vm, unsigned scope, const char *cpus);
 	void *userdata;
 };
 
@@ -62,6 +67,15 @@ void gsd_finish(struct gsd *g);
  * @proc_root/run/libvirt/qemu/NAME.pid naming it; escaped; "tid-N" when unknown. Writes at most GSD_VM_NAME_MAX bytes with the NUL.
  */
 void gsd_vm_name(const char *proc_root, uint32_t tid, char out[GSD_VM_NAME_MAX]);
+
+/*
+ * The host CPUs the vCPUs of the VM of thread @tid may run on, as a CPU
+ * list into @out: the union of the Cpus_allowed_list of its process's
+ * threads named "CPU N/..." (QEMU's vCPU threads), or of all its threads
+ * when none is named so (from @proc_root/proc). 0, -ENOENT (no such
+ * process or nothing readable), -ENOBUFS, -ENOMEM.
+ */
+int gsd_vm_cpus(const char *proc_root, uint32_t tid, char *out, size_t len);
 
 /* The NAME of a QEMU command line (NUL-separated @len bytes); 0 or -ENOENT. */
 int gsd_qemu_name(const char *cmdline, size_t len, char out[GSD_VM_NAME_MAX]);

@@ -119,8 +119,13 @@ static void test_remote_flow(void **state)
 			    " > %s && chmod +x %s", app, app), 0);
 	/* 1. The host records in the background, as a flight recorder. */
 	assert_int_equal(chdir(f->dir), 0);
-	host = start(f, (const char *[]){ "-m", "overwrite", "-t", "tod", "-o", "host", "sleep",
-					  "1000", NULL });
+	/*
+	 * Its buffers must still hold the moments before the guest's failure
+	 * when it is flushed: 16 MiB per CPU, since everything else this
+	 * machine runs meanwhile (ssh, other tests) is recorded too.
+	 */
+	host = start(f, (const char *[]){ "-m", "overwrite", "-t", "tod", "-b", "16384", "-o",
+					  "host", "sleep", "1000", NULL });
 	snprintf(sock, sizeof(sock), XC_CONTROL_DIR "/%d.sock", (int)host);
 	wait_for_file(sock);
 	/* 2. The guest records around the failing app, which flushes on failure. */

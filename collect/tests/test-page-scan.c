@@ -3,7 +3,8 @@
  * test-page-scan.c - what the per-CPU readers learn from a page: event
  * count, first/last timestamps, lost-event flag and our anchor markers
  * (only ours: markers of other writers or other texts are not anchors).
- * Pages are built by libxtrace's page builder in the kernel's layout.
+ * Pages are built by libxtrace's page builder in the kernel's layout; the
+ * kernel's own pages of the fixture dumps are scanned as kbuffer reads them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,7 +16,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <traceevent/kbuffer.h>
 
+#include "cleanup.h"
+#include "test-exec.h"
 #include "xcollect.h"
 
 #define PAGE 4096u
@@ -197,6 +201,98 @@ static void test_no_marker_format(void **state)
 	assert_int_equal(xc_page_scanner_new(&plain, ANCHOR_PID, on_anchor, f, &s), -EINVAL);
 }
 
+/* kbuffer's view of @page: events, first and last timestamps. */
+static void kbuffer_view(struct kbuffer *kb, void *page, struct xc_page_info *ret)
+{
+	unsigned long long ts;
+	void *data;
+
+	*ret = (struct xc_page_info){};
+	assert_int_equal(kbuffer_load_subbuffer(kb, page), 0);
+	ret->first_ts = ret->last_ts = kbuffer_subbuf_timestamp(kb, page);
+	for (data = kbuffer_read_event(kb, &ts); data; data = kbuffer_next_event(kb, &ts)) {
+		if (ret->events++ == 0)
+			ret->first_ts = ts;
+		ret->last_ts = ts;
+	}
+}
+
+/* Every page of @dir's CPU files: the scan sees what kbuffer sees. Returns the pages compared. */
+static unsigned compare_dump(const char *rel)
+{
+	_cleanup_free_ char *dir = test_source_path(rel);
+	struct kbuffer *kb = kbuffer_alloc(KBUFFER_LSIZE_8, KBUFFER_ENDIAN_SAME_AS_HOST);
+	struct xc_trace_format real = fmt;
+	struct xc_page_scanner *s;
+	struct xt_dump *d;
+	unsigned pages = 0;
+
+	assert_non_null(kb);
+	assert_int_equal(xt_dump_open(dir, &d), 0);
+	real.page_size = strtoul(xt_dump_meta(d, XT_META_PAGE_SIZE), NULL, 10);
+	real.print_id = -1;
+	assert_int_equal(xc_page_scanner_new(&real, ANCHOR_PID, NULL, NULL, &s), 0);
+	for (unsigned cpu = 0; cpu < xt_dump_cpu_count(d); cpu++) {
+		_cleanup_free_ char *path = xt_dump_cpu_path(d, cpu);
+		const struct xt_frame_header *h;
+		struct xt_frame_reader *fr;
+		const void *payload;
+
+		if (!xt_dump_has_cpu(d, cpu))
+			continue;
+		assert_int_equal(xt_frame_reader_open(path, cpu, NULL, NULL, &fr), 0);
+		while (xt_frame_reader_next(fr, &h, &payload) == 1) {
+			for (size_t off = 0; off + real.page_size <= h->raw_size; off += real.page_size) {
+				struct xc_page_info mine, theirs;
+				void *page = (char *)payload + off;
+
+				assert_int_equal(xc_page_scan(s, page, &mine), 0);
+				kbuffer_view(kb, page, &theirs);
+				assert_int_equal(mine.events, theirs.events);
+				assert_int_equal(mine.first_ts, theirs.first_ts);
+				assert_int_equal(mine.last_ts, theirs.last_ts);
+				pages++;
+			}
+		}
+		xt_frame_reader_free(fr);
+	}
+	xc_page_scanner_free(s);
+	xt_dump_free(d);
+	kbuffer_free(kb);
+	return pages;
+}
+
+/* Pages the kernel wrote (time extends, paddings, long records included). */
+static void test_same_as_kbuffer(void **state)
+{
+	(void)state;
+	assert_true(compare_dump("fixtures/real") > 0);
+	assert_true(compare_dump("fixtures/dumps/host") > 0);
+}
+
+/* Hostile pages: any commit and any bytes give an answer, never a read past the page. */
+static void test_hostile_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct xc_page_info info;
+	unsigned seed = 1;
+
+	for (unsigned round = 0; round < 2000; round++) {
+		uint64_t commit;
+
+		for (unsigned i = 0; i < PAGE; i++)
+			f->page[i] = (unsigned char)(rand_r(&seed) >> 7);
+		/* Mostly records of small types, so that the walk goes deep. */
+		for (unsigned i = 16; round % 2 && i + 4 <= PAGE; i += 4)
+			f->page[i] &= 0x3f;
+		commit = (uint64_t)rand_r(&seed) % (PAGE - 16 + 1);
+		memcpy(f->page + 8, &commit, sizeof(commit));
+		assert_int_equal(xc_page_scan(f->s, f->page, &info), 0);
+		assert_true(info.events <= (PAGE - 16) / 4);
+		assert_int_equal(info.data_len, commit);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +301,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_callback_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_marker_format, setup, teardown),
+		cmocka_unit_test(test_same_as_kbuffer),
+		cmocka_unit_test_setup_teardown(test_hostile_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

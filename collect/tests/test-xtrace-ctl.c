@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -61,7 +63,7 @@ static void test_inside(void **state)
 	assert_non_null(strstr(text, ": paused\n0\n"));
 	assert_non_null(strstr(text, " state=paused "));
 	assert_non_null(strstr(text, ": resumed\n1\n"));
-	assert_non_null(strstr(text, ": flushed 0 events\n"));
+	assert_non_null(strstr(text, ": flushed "));
 	assert_int_equal(xt_dump_open(out, &d), 0);
 	assert_int_equal(meta_u64(d, "flush_count"), 1);
 }
@@ -247,6 +249,115 @@ static void test_trigger(void **state)
 	assert_string_equal(xt_dump_meta(d2, XT_META_STATUS), "complete");
 }
 
+/*
+ * flush --cpus 0 in @mode: CPU 0's data reaches its file at once, CPU 1's
+ * stays buffered (its file empty: a 1 MiB frame is far off), tracing_cpumask
+ * is as before, the flush log names the scope, and the end keeps both
+ * CPUs' markers.
+ */
+static void flush_cpu0(struct fixture *f, const char *mode)
+{
+	_cleanup_free_ char *out = scratch(f, "dump"), *seen = scratch(f, "seen");
+	_cleanup_free_ char *script = NULL, *text = NULL;
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	struct scan s = { .marker = f->marker };
+	unsigned long size0, size1;
+	char mask_before[64], mask_after[64], reply[128];
+
+	assert_true(asprintf(&script, "{ M=" INSTANCE "/tracing_cpumask; cat $M; "
+			     "taskset -c 0 sh -c 'echo %s-0 > " T "/trace_marker'; "
+			     "taskset -c 1 sh -c 'echo %s-1 > " T "/trace_marker'; "
+			     "%s flush --cpus 0; cat $M; stat -c %%s %s/cpu0.xtd %s/cpu1.xtd; } > %s",
+			     f->marker, f->marker, xctl_bin, out, out, seen) > 0);
+	assert_int_equal(run(f, (const char *[]){ "-q", "-m", mode, "--no-default", "-e",
+						  "sched:sched_process_exec", "-b", "4096", "-o",
+						  out, "sh", "-c", script, NULL }),
+			 0);
+	text = slurp(seen);
+	assert_int_equal(sscanf(text, "%63s %127[^\n] %63s %lu %lu", mask_before, reply,
+				mask_after, &size0, &size1), 5);
+	assert_non_null(strstr(reply, " events (cpus 0)"));
+	assert_string_equal(mask_before, mask_after);
+	assert_true(size0 > 0);
+	assert_int_equal(size1, 0);
+	scan_dump(out, 0, &s, &d);
+	assert_int_equal(s.markers, 2);
+	assert_non_null(strstr(xt_dump_meta(d, "flush.0"), " xtrace-ctl events="));
+	assert_string_equal(strstr(xt_dump_meta(d, "flush.0"), " cpus="), " cpus=0");
+}
+
+static void test_flush_cpus(void **state)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	flush_cpu0(*state, "stream");
+}
+
+static void test_flush_cpus_overwrite(void **state)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	flush_cpu0(*state, "overwrite");
+}
+
+/* Sends @line as it is (newline included) to session @pid; the reply line, to free. */
+static char *raw_request(pid_t pid, const void *line, size_t len)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char reply[XC_CONTROL_LINE_MAX + 64];
+	ssize_t n, got = 0;
+
+	assert_true(fd >= 0);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), XC_CONTROL_DIR "/%d.sock", (int)pid);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(send(fd, line, len, MSG_NOSIGNAL), (ssize_t)len);
+	shutdown(fd, SHUT_WR);
+	while ((n = read(fd, reply + got, sizeof(reply) - 1 - got)) > 0)
+		got += n;
+	reply[got] = '\0';
+	return strdup(reply);
+}
+
+#define ASSERT_REPLY(pid, line, expect)                                                      \
+	do {                                                                                 \
+		_cleanup_free_ char *r_ = raw_request(pid, line, sizeof(line) - 1);          \
+		if (!strstr(r_, expect))                                                     \
+			fail_msg("'%s': reply '%s' lacks '%s'", #line, r_, expect);          \
+	} while (0)
+
+/* Hostile lines on a live session's socket are refused with a reason; it records on. */
+static void test_hostile_requests(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *pidfile = scratch(f, "pid");
+	_cleanup_free_ char *script = NULL, *huge = malloc(4096);
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL;
+	pid_t pid;
+
+	assert_true(asprintf(&script, "echo $$ > %s; exec sleep 60", pidfile) > 0);
+	pid = session_of(f, (const char *[]){ "-q", "-o", out, "sh", "-c", script, NULL },
+			 pidfile);
+	ASSERT_REPLY(pid, "bogus\n", "error 'bogus': unknown request");
+	ASSERT_REPLY(pid, "flush cpus=x\n", "error cpus=x: not a CPU list");
+	ASSERT_REPLY(pid, "flush cpus=99999\n", "error cpus=99999: CPUs are numbered below");
+	ASSERT_REPLY(pid, "stop now\n", "error stop takes no argument");
+	ASSERT_REPLY(pid, "st\0op\n", "error byte 0x00 at offset 2");
+	ASSERT_REPLY(pid, "status", "ok session="); /* no newline: the end of the stream ends it */
+	memset(huge, 'a', 4096);
+	{
+		_cleanup_free_ char *r = raw_request(pid, huge, 4096);
+
+		assert_non_null(strstr(r, "error request longer than 1023 bytes"));
+	}
+	ASSERT_REPLY(pid, "flush cpus=0\nstop\n", "ok flushed "); /* one request per connection */
+	ASSERT_REPLY(pid, "stop\n", "ok stopping");
+	assert_int_equal(finish(pid), 0);
+	assert_int_equal(xt_dump_open(out, &d), 0);
+	assert_int_equal(meta_u64(d, "flush_count"), 1);
+	assert_string_equal(strstr(xt_dump_meta(d, "flush.0"), " cpus="), " cpus=0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +366,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cleanup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trigger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_cpus_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_requests, setup, teardown),
 	};
 
 	if (check_machine() < 0) {

@@ -156,6 +156,21 @@ static struct xt_event print_event(uint8_t *buf, size_t cap, const char *text, u
 				  .kind = XT_EVENT_RECORD, .system = 1 };
 }
 
+/* A source without a single ping: no pairs, nothing unmatched (and no qsort of a NULL list). */
+static void nothing_collected_gives_no_pairs(void **state)
+{
+	struct xt_source *src = open_fixtures();
+	struct xt_sync_collector *c;
+	const struct xt_sync_pair *pairs;
+	size_t unmatched = 7;
+
+	assert_int_equal(xt_sync_collector_new(src, &c), 0);
+	assert_int_equal(xt_sync_collector_pairs(c, &pairs, &unmatched), 0);
+	assert_int_equal(unmatched, 0);
+	xt_sync_collector_free(c);
+	xt_source_free(src);
+}
+
 static void hostile_markers_never_pair(void **state)
 {
 	static const char *const texts[] = {
@@ -258,6 +273,7 @@ int main(void)
 		cmocka_unit_test(contradicting_pairs_are_flagged),
 		cmocka_unit_test(single_pair_and_no_pair),
 		cmocka_unit_test(fixtures_pair_up),
+		cmocka_unit_test(nothing_collected_gives_no_pairs),
 		cmocka_unit_test(hostile_markers_never_pair),
 		cmocka_unit_test(ambiguous_pings_are_left_out),
 	};

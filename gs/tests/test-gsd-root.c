@@ -2,8 +2,9 @@
 /*
  * test-gsd-root.c - a guest's flush request reaches a running xtrace-run
  * session and it flushes (suite root): the built kvmrt-gsd replays the
- * fixture host dump (one KVMRT_GS flush from vm1) while a real xtrace-run
- * records; the dump's flush log shows the flush. Also: the live daemon
+ * fixture host dump (one KVMRT_GS flush from vm1, scope VM) while a real
+ * xtrace-run records; the dump's flush log shows the flush, of the VM's
+ * host CPU only. Also: the live daemon
  * creates its filtered tracefs instance and removes it on SIGTERM.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "gs-test.h"
 #include "gsd-run.h"
 #include "test-exec.h"
 #include "xtrace.h"
@@ -89,6 +91,10 @@ static void test_flush_reaches_session(void **state)
 	struct test_output o = {0};
 	pid_t rec;
 
+	/* vCPU thread 4321 of the fixture runs on host CPU 1: its VM-scope flush covers that. */
+	gs_test_write_text(dir, "proc/4321/status", "Name:\tCPU 0/KVM\nTgid:\t4300\n");
+	gs_test_write_text(dir, "proc/4300/task/4321/status",
+			   "Name:\tCPU 0/KVM\nTgid:\t4300\nCpus_allowed_list:\t1\n");
 	assert_true(asprintf(&dump, "%s/rec", dir) > 0);
 	{
 		char *argv[] = {run, "-o", dump, "--", "/bin/sleep", "60", NULL};
@@ -100,7 +106,7 @@ static void test_flush_reaches_session(void **state)
 	wait_path(sock, true);
 	{
 		char *argv[] = {gsd, "--replay", host, "--session", session, "--xtrace-ctl",
-				ctl, "-o",	 "-",  NULL};
+				ctl, "--proc-root", dir, "-o", "-", NULL};
 
 		assert_int_equal(test_exec(argv, &o), 0);
 		assert_int_equal(o.status, 0);
@@ -116,6 +122,8 @@ static void test_flush_reaches_session(void **state)
 	assert_int_equal(xt_dump_open(dump, &d), 0);
 	assert_non_null(xt_dump_meta(d, "flush_count"));
 	assert_true(strtoul(xt_dump_meta(d, "flush_count"), NULL, 10) >= 1);
+	assert_non_null(strstr(xt_dump_meta(d, "flush.0"), " xtrace-ctl events="));
+	assert_string_equal(strstr(xt_dump_meta(d, "flush.0"), " cpus="), " cpus=1");
 	xt_dump_free(d);
 	test_rm_rf(dir);
 	free(dir);

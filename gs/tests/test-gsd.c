@@ -17,8 +17,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <traceevent/event-parse.h>
+#include <unistd.h>
 
+#include "fileio.h"
 #include "gs-test.h"
 #include "gsd-run.h"
 #include "test-exec.h"
@@ -38,6 +42,7 @@ struct fixture {
 	unsigned n_lines, all_lines;
 	unsigned flushes, last_scope;
 	char flush_vm[GSD_VM_NAME_MAX];
+	char flush_cpus[GSD_CPU_LIST_MAX]; /* "all" for every CPU */
 	uint64_t ts;
 	uint32_t id;
 };
@@ -51,12 +56,13 @@ static void on_log(void *userdata, const char *line)
 	f->all_lines++;
 }
 
-static void on_flush(void *userdata, const char *vm, unsigned scope)
+static void on_flush(void *userdata, const char *vm, unsigned scope, const char *cpus)
 {
 	struct fixture *f = userdata;
 
 	f->flushes++;
 	f->last_scope = scope;
+	snprintf(f->flush_cpus, sizeof(f->flush_cpus), "%s", cpus ? cpus : "all");
 	snprintf(f->flush_vm, sizeof(f->flush_vm), "%s", vm);
 }
 
@@ -239,10 +245,116 @@ static void test_flush(void **state)
 	assert_int_equal(f->flushes, GSD_DEFAULT_FLUSH_RATE);
 	assert_int_equal(f->last_scope, KVMRT_GS_SCOPE_CPU_VM);
 	assert_string_equal(f->flush_vm, "vm1");
+	assert_string_equal(f->flush_cpus, "all"); /* the fixture tree has no threads */
 	r[1] = 7; /* no such scope: reported, not forwarded */
 	hypercall(f, VCPU_TID, f->ts + 5000000000ull, r);
 	assert_int_equal(f->flushes, GSD_DEFAULT_FLUSH_RATE);
 	assert_int_equal(f->n_lines, 1);
+}
+
+/* QEMU's threads in the fixture tree: two vCPUs on host CPUs 2-3 and 5, the rest anywhere. */
+static void write_threads(const char *root)
+{
+	gs_test_write_text(root, "proc/4300/task/4300/status",
+			   "Name:\tqemu-system-x86\nTgid:\t4300\nCpus_allowed_list:\t0-7\n");
+	gs_test_write_text(root, "proc/4300/task/4321/status",
+			   "Name:\tCPU 0/KVM\nTgid:\t4300\nCpus_allowed_list:\t2-3\n");
+	gs_test_write_text(root, "proc/4300/task/4322/status",
+			   "Name:\tCPU 1/KVM\nTgid:\t4300\nCpus_allowed:\t20\n"
+			   "Cpus_allowed_list:\t5\nMems_allowed_list:\t0\n");
+}
+
+/* Each scope as host CPUs: the calling one, the VM's vCPUs' ones, all. */
+static void test_flush_scopes(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t r[5] = {KVMRT_GS_NR(KVMRT_GS_FN_FLUSH), KVMRT_GS_SCOPE_CPU_CURRENT, 0, 0, 0};
+
+	write_threads(f->root);
+	hypercall(f, VCPU_TID, f->ts, r);
+	assert_int_equal(f->last_scope, KVMRT_GS_SCOPE_CPU_CURRENT);
+	assert_string_equal(f->flush_cpus, "2"); /* the record's CPU */
+	r[1] = KVMRT_GS_SCOPE_CPU_VM;
+	hypercall(f, VCPU_TID, f->ts + 2000000000ull, r);
+	assert_string_equal(f->flush_cpus, "2-3,5");
+	r[1] = KVMRT_GS_SCOPE_CPU_ALL;
+	hypercall(f, VCPU_TID, f->ts + 4000000000ull, r);
+	assert_string_equal(f->flush_cpus, "all");
+	assert_int_equal(f->flushes, 3);
+}
+
+/* Threads not named as vCPUs: all of the process's; no process or no lists: unknown. */
+static void test_vm_cpus(void **state)
+{
+	struct fixture *f = *state;
+	char cpus[GSD_CPU_LIST_MAX];
+
+	assert_int_equal(gsd_vm_cpus(f->root, VCPU_TID, cpus, sizeof(cpus)), -ENOENT);
+	gs_test_write_text(f->root, "proc/4300/task/4300/status",
+			   "Name:\tqemu\nCpus_allowed_list:\t1\n");
+	gs_test_write_text(f->root, "proc/4300/task/4301/status",
+			   "Name:\tworker\nCpus_allowed_list:\t6-7\n");
+	assert_int_equal(gsd_vm_cpus(f->root, VCPU_TID, cpus, sizeof(cpus)), 0);
+	assert_string_equal(cpus, "1,6-7");
+	write_threads(f->root);
+	assert_int_equal(gsd_vm_cpus(f->root, VCPU_TID, cpus, sizeof(cpus)), 0);
+	assert_string_equal(cpus, "2-3,5");
+	assert_int_equal(gsd_vm_cpus(f->root, VCPU_TID, cpus, 3), -ENOBUFS);
+	assert_int_equal(gsd_vm_cpus(f->root, 999999, cpus, sizeof(cpus)), -ENOENT);
+	/* Hostile lists (a fixture tree is as untrusted as any file) count for nothing. */
+	gs_test_write_text(f->root, "proc/4300/task/4321/status",
+			   "Name:\tCPU 0/KVM\nCpus_allowed_list:\t99999999\n");
+	gs_test_write_text(f->root, "proc/4300/task/4322/status",
+			   "Name:\tCPU 1/KVM\nCpus_allowed_list:\t3-1\n");
+	assert_int_equal(gsd_vm_cpus(f->root, VCPU_TID, cpus, sizeof(cpus)), 0);
+	assert_string_equal(cpus, "0-7"); /* no vCPU thread left: all threads */
+}
+
+/*
+ * The real sink: the built daemon replays the fixture host dump (a VM-scope
+ * flush from vCPU thread 4321) and runs xtrace-ctl (a script here) with the
+ * VM's host CPUs for every live session of its control directory.
+ */
+static void test_sink_passes_cpus(void **state)
+{
+	struct fixture *f = *state;
+	char *host = test_source_path("fixtures/dumps/host");
+	char *ctl = NULL, *args = NULL, *dir = NULL, *sock = NULL, *expect = NULL;
+	char *argv[] = {"gs/kvmrt-gsd", "--replay", host, "-o", "-", "--proc-root", f->root,
+			"--xtrace-ctl", NULL, "--control-dir", NULL, NULL};
+	struct test_output o = {0};
+	char *seen = NULL;
+	size_t seen_len;
+
+	write_threads(f->root);
+	assert_true(asprintf(&args, "%s/ctl-args", f->root) > 0);
+	assert_true(asprintf(&ctl, "%s/xtrace-ctl", f->root) > 0);
+	assert_true(asprintf(&dir, "%s/run-xtrace", f->root) > 0);
+	assert_true(asprintf(&sock, "run-xtrace/%d.sock", (int)getpid()) > 0);
+	gs_test_write_text(f->root, sock, "");
+	{
+		char *script = NULL;
+
+		assert_true(asprintf(&script, "#!/bin/sh\necho \"$*\" >> %s\n", args) > 0);
+		gs_test_write_text(f->root, "xtrace-ctl", script);
+		assert_int_equal(chmod(ctl, 0755), 0);
+		free(script);
+	}
+	argv[8] = ctl;
+	argv[10] = dir;
+	assert_int_equal(test_exec(argv, &o), 0);
+	assert_int_equal(o.status, 0);
+	test_output_free(&o);
+	assert_int_equal(read_file_at(AT_FDCWD, args, 4096, &seen, &seen_len), 0);
+	assert_true(asprintf(&expect, "--session %d flush --cpus 2-3,5\n", (int)getpid()) > 0);
+	assert_string_equal(seen, expect);
+	free(seen);
+	free(expect);
+	free(sock);
+	free(dir);
+	free(ctl);
+	free(args);
+	free(host);
 }
 
 /* A QEMU without -name: libvirt's pid file names it. */
@@ -344,6 +456,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_length_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed_logged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_scopes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vm_cpus, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sink_passes_cpus, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_libvirt_name, setup, teardown),
 	    cmocka_unit_test(test_qemu_name),
 	    cmocka_unit_test(test_window),
