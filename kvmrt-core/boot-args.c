@@ -16,11 +16,13 @@ enum {
 	OPT_TIMEOUT = 1u << 4,
 	OPT_THREADS = 1u << 5,
 	OPT_SYSROOT = 1u << 6,
+	OPT_IGNORE = 1u << 7,
 	LONG_SYSROOT = 256,
 	LONG_JOURNAL,
 	LONG_CLEAN,
 	LONG_FORCE,
 	LONG_TIMEOUT,
+	LONG_IGNORE,
 };
 
 struct boot_desc {
@@ -34,18 +36,24 @@ struct boot_desc {
 
 static const struct boot_desc tools[] = {
 	[BOOT_TOOL_BOOT] = {
-		"kvmrt-boot", OPT_ALL | OPT_CLEAN | OPT_SYSROOT,
-		"[--all] [--clean] [-f FILE] [-c URI] [--sysroot DIR] [--journal DIR] [VM...]",
+		"kvmrt-boot", OPT_ALL | OPT_CLEAN | OPT_SYSROOT | OPT_IGNORE,
+		"[--all] [--clean | --ignore-validation] [-f FILE] [-c URI] [--sysroot DIR]\n"
+		"       [--journal DIR] [VM...]",
 		"Validate the configuration, then boot the VMs with autostart set (or all, or\n"
 		"the named ones): sync each to libvirt, tune the host for the real-time ones,\n"
 		"start them, and check that every QEMU thread runs where and how the plan says,\n"
 		"putting back what libvirt could not. Running VMs are re-tuned, not restarted.\n",
 		"  -a, --all            boot every VM that is not disabled\n"
 		"      --clean          no VM of the configuration may be running, and any error\n"
-		"                       (a refusal of SCHED_FIFO or memory locking too) fails\n",
+		"                       (a refusal of SCHED_FIFO or memory locking too) fails\n"
+		"      --ignore-validation\n"
+		"                       boot although the configuration has errors (a host\n"
+		"                       smaller than it needs: a laptop, a CI machine); the\n"
+		"                       placement is then not what the rules require\n",
 		"Exit status: 0 every VM asked for runs (refusals of the host are reported as\n"
-		"warnings), 1 the configuration has errors, libvirt is unreachable, a VM could\n"
-		"not be started, or with --clean: a VM was running or anything failed; 2 usage.\n",
+		"warnings), 1 the configuration has errors (without --ignore-validation),\n"
+		"libvirt is unreachable, host tuning failed, a VM could not be started, or with\n"
+		"--clean: a VM was running or anything failed; 2 usage error.\n",
 	},
 	[BOOT_TOOL_SHUTDOWN] = {
 		"kvmrt-shutdown", OPT_VERBOSE | OPT_FORCE | OPT_TIMEOUT | OPT_SYSROOT,
@@ -105,6 +113,7 @@ static const struct option options[] = {
 	{ "force", optional_argument, NULL, LONG_FORCE },
 	{ "timeout", required_argument, NULL, LONG_TIMEOUT },
 	{ "threads", no_argument, NULL, 't' },
+	{ "ignore-validation", no_argument, NULL, LONG_IGNORE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{}
@@ -121,6 +130,7 @@ static unsigned option_bit(int c)
 	case LONG_TIMEOUT: return OPT_TIMEOUT;
 	case 't': return OPT_THREADS;
 	case LONG_SYSROOT: return OPT_SYSROOT;
+	case LONG_IGNORE: return OPT_IGNORE;
 	default: return 0;
 	}
 }
@@ -146,6 +156,7 @@ static int set_option(struct boot_params *p, int c, const char *arg, char *why, 
 	case LONG_JOURNAL: p->journal = arg; break;
 	case 'a': p->base.all = true; break;
 	case LONG_CLEAN: p->clean = true; break;
+	case LONG_IGNORE: p->ignore_validation = true; break;
 	case 'v': p->base.verbose = true; break;
 	case 't': p->threads = true; break;
 	case 'h': p->base.help = true; break;
@@ -191,6 +202,11 @@ int boot_parse_args(enum boot_tool tool, int argc, char **argv, struct boot_para
 		if (set_option(&p, c, optarg, why, why_len) < 0)
 			return -EINVAL;
 	}
+	if (p.clean && p.ignore_validation) {
+		snprintf(why, why_len, "--clean tolerates no error, --ignore-validation ignores "
+			 "them: give one of the two");
+		return -EINVAL;
+	}
 	p.base.vms = argv + optind;
 	p.base.nr_vms = (unsigned)(argc - optind);
 	*ret = p;
@@ -200,19 +216,11 @@ int boot_parse_args(enum boot_tool tool, int argc, char **argv, struct boot_para
 int boot_tool_start(enum boot_tool tool, int argc, char **argv, struct boot_params *ret)
 {
 	char why[512];
+	int r;
 
 	tool_set_name(argv[0]);
-	if (boot_parse_args(tool, argc, argv, ret, why, sizeof(why)) < 0) {
-		tool_error(0, "%s", why);
-		return EXIT_TOOL_USAGE;
-	}
-	if (ret->base.help) {
+	r = boot_parse_args(tool, argc, argv, ret, why, sizeof(why));
+	if (r == 0 && ret->base.help)
 		boot_print_help(tool);
-		return EXIT_TOOL_OK;
-	}
-	if (ret->base.version) {
-		tool_print_version();
-		return EXIT_TOOL_OK;
-	}
-	return -1;
+	return kvmrt_tool_parsed(r, why, &ret->base);
 }

@@ -28,6 +28,7 @@ struct boot_params {
 	const char *sysroot;      /* --sysroot DIR (default "/"): where host tuning goes */
 	const char *journal;      /* --journal DIR (default KVMRT_JOURNAL_DIR) */
 	bool clean;               /* kvmrt-boot --clean */
+	bool ignore_validation;   /* kvmrt-boot --ignore-validation (never with --clean) */
 	bool threads;             /* kvmrt-stat -t */
 	bool force;               /* kvmrt-shutdown --force[=SECONDS] */
 	unsigned timeout;         /* kvmrt-shutdown: seconds to wait before --force */

@@ -162,6 +162,15 @@ static void apply_features(xmlNode *root, const struct kvmrt_vm *vm)
 	xml_drop_if_childless(f);
 }
 
+/* Whether @root is a KVM domain: TCG ones (type "qemu") have no host CPU to pass through. */
+static bool domain_kvm(const xmlNode *root)
+{
+	_cleanup_free_ char *type = xml_prop(root, "type");
+
+	return type && !strcmp(type, "kvm");
+}
+
+/* @rt: the host's CPU with the TSC deadline timer (KVM domains only), and the topology. */
 static void apply_cpu(xmlNode *root, const struct kvmrt_vm_plan *p, bool rt)
 {
 	xmlNode *cpu = xml_ensure(root, "cpu"), *topo;
@@ -257,7 +266,7 @@ int kvmrt_domain_apply(const char *xml, const struct kvmrt_vm *vm, const struct 
 		r = apply_memory(root, p);
 	if (r == 0) {
 		apply_features(root, vm);
-		apply_cpu(root, p, vm->rt);
+		apply_cpu(root, p, vm->rt && domain_kvm(root));
 		apply_devices(root, vm->rt);
 		apply_guest_services(root, vm->guest_services);
 		r = xml_dump(doc, ret);

@@ -129,36 +129,6 @@ static const char *cgroup2_root(const struct hc_ctx *c)
 	return NULL;
 }
 
-/* Adds the CPUs of every isolated partition at or below cgroup @dir to @acc. */
-static int add_partitions(const struct hc_ctx *c, const char *dir, unsigned depth,
-			  struct kvmrt_ids *acc)
-{
-	_cleanup_free_ char *mode = NULL, *path = NULL;
-	char **names = NULL;
-	int n, r = 0;
-
-	if (asprintf(&path, "%s/cpuset.cpus.partition", dir) < 0)
-		return -ENOMEM;
-	if (kvmrt_sysroot_read_line(c->root, path, &mode) == 0 && !strcmp(mode, "isolated")) {
-		free(path);
-		if (asprintf(&path, "%s/cpuset.cpus.effective", dir) < 0)
-			return -ENOMEM;
-		r = add_file_list(c, path, acc);
-	}
-	n = depth < 4 ? kvmrt_sysroot_list(c->root, dir, &names) : 0;
-	for (int i = 0; r == 0 && i < n; i++) {
-		_cleanup_free_ char *sub = NULL;
-
-		/* interface files are not directories: reading below them fails, harmlessly */
-		if (asprintf(&sub, "%s/%s", dir, names[i]) < 0)
-			r = -ENOMEM;
-		else
-			r = add_partitions(c, sub, depth + 1, acc);
-	}
-	kvmrt_strv_free(names);
-	return r;
-}
-
 /* Whether the cgroup v2 hierarchy has the cpuset controller (so partitions can be made). */
 static bool partitions_possible(const struct hc_ctx *c)
 {
@@ -170,6 +140,20 @@ static bool partitions_possible(const struct hc_ctx *c)
 	return has_word(controllers, "cpuset");
 }
 
+/* Adds the CPUs of the isolated cgroup partitions to @acc (none when a file is unreadable). */
+static int add_partitions(const struct hc_ctx *c, struct kvmrt_ids *acc)
+{
+	struct kvmrt_ids ids;
+	char why[256];
+	int r = kvmrt_cpus_partitioned(c->root, &ids, why, sizeof(why));
+
+	if (r == 0) {
+		kvmrt_ids_or(acc, &ids);
+		kvmrt_ids_done(&ids);
+	}
+	return r == -ENOMEM ? r : 0;
+}
+
 static int isolated_cpus(const struct hc_ctx *c, struct kvmrt_ids *ret)
 {
 	int r = kvmrt_ids_init(ret, KVMRT_MAX_IDS);
@@ -178,8 +162,8 @@ static int isolated_cpus(const struct hc_ctx *c, struct kvmrt_ids *ret)
 		r = add_cmdline_list(c, "isolcpus", ret);
 	if (r == 0)
 		r = add_file_list(c, "sys/devices/system/cpu/isolated", ret);
-	if (r == 0 && cgroup2_root(c))
-		r = add_partitions(c, cgroup2_root(c), 0, ret);
+	if (r == 0)
+		r = add_partitions(c, ret);
 	return r;
 }
 

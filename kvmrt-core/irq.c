@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "kvmrt-host.h"
+#include "kvmrt-private.h"
 
 /* One numbered line of /proc/interrupts. */
 struct irq_line {
@@ -188,15 +189,11 @@ static int parse_line(const char *line, const char *end, unsigned cols, struct i
 
 static int irq_lines_push(struct irq_lines *l, const struct irq_line *line)
 {
-	if (l->nr == l->cap) {
-		unsigned cap = l->cap ? l->cap * 2 : 64;
-		struct irq_line *v = reallocarray(l->v, cap, sizeof(*v));
+	struct irq_line *v = kvmrt_array_grow(l->v, l->nr, &l->cap, sizeof(*v), 64);
 
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
 	l->v[l->nr++] = *line;
 	return 0;
 }
@@ -319,22 +316,6 @@ void kvmrt_irqs_free(struct kvmrt_irq *irqs, unsigned nr)
 	free(irqs);
 }
 
-/* An IRQ directory name: a whole decimal number that fits unsigned. */
-static bool irq_number(const char *name, unsigned *ret)
-{
-	unsigned long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*name))
-		return false;
-	errno = 0;
-	v = strtoul(name, &end, 10);
-	if (*end || errno || v > UINT_MAX)
-		return false;
-	*ret = (unsigned)v;
-	return true;
-}
-
 static bool irq_gone(const struct kvmrt_sysroot *s, unsigned nr)
 {
 	char dir[32];
@@ -367,9 +348,10 @@ int kvmrt_irqs_list(const struct kvmrt_sysroot *s, struct kvmrt_irq **ret, char 
 	irqs = calloc((size_t)n + 1, sizeof(*irqs));
 	r = irqs ? 0 : -ENOMEM;
 	for (int i = 0; i < n && r == 0; i++) {
-		unsigned irq;
+		int64_t number = kvmrt_name_number(names[i], UINT_MAX);
+		unsigned irq = (unsigned)number;
 
-		if (!irq_number(names[i], &irq))
+		if (number < 0)
 			continue;
 		r = irq_read(s, irq, &lines, &irqs[nr], why, why_len);
 		if (r == 0)

@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "kvmrt-private.h"
 #include "tuning-private.h"
 
 #define JOURNAL_NAME "journal"
@@ -253,15 +254,11 @@ static int push_damage(struct journal *j, unsigned line, const char *what)
 
 static int push_entry(struct journal *j, struct journal_entry *e)
 {
-	if (j->nr == j->cap) {
-		unsigned ncap = j->cap ? j->cap * 2 : 32;
-		struct journal_entry *ne = reallocarray(j->e, ncap, sizeof(*ne));
+	struct journal_entry *ne = kvmrt_array_grow(j->e, j->nr, &j->cap, sizeof(*ne), 32);
 
-		if (!ne)
-			return -ENOMEM;
-		j->e = ne;
-		j->cap = ncap;
-	}
+	if (!ne)
+		return -ENOMEM;
+	j->e = ne;
 	j->e[j->nr++] = *e;
 	if (e->seq >= j->next_seq)
 		j->next_seq = e->seq + 1;

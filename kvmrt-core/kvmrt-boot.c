@@ -38,7 +38,10 @@ static int validate(const struct boot_run *run)
 	if (r < 0)
 		return tool_error(r, "%s", p->base.config);
 	kvmrt_tool_print_diags(run->c, &d);
-	if (d.errors) {
+	if (d.errors && p->ignore_validation) {
+		tool_warn("%s: %u errors ignored (--ignore-validation): the VMs are placed against "
+			  "the rules, not fit for real-time use", p->base.config, d.errors);
+	} else if (d.errors) {
 		tool_error(0, "%s: %u errors: nothing booted (fix them with kvmrt-edit-config)",
 			   p->base.config, d.errors);
 		r = -EINVAL;
@@ -110,6 +113,48 @@ static enum boot_result sync_vm(const struct boot_run *run, const struct kvmrt_v
 	return BOOT_OK;
 }
 
+/*
+ * What a real-time VM placed against the rules (--ignore-validation) gets
+ * instead: CPUs shared with the vCPUs, or vCPUs without a CPU of their own.
+ */
+static void placement_warnings(const struct kvmrt_vm *vm, const struct kvmrt_vm_plan *plan)
+{
+	unsigned usable = kvmrt_ids_count(&plan->rt_cpus);
+	char *cpus = NULL, last[16] = "";
+
+	if (!vm->rt || usable == 0 || usable > vm->nr_vcpus)
+		return;
+	if (kvmrt_ids_format(&plan->emulator, &cpus) == 0)
+		tool_warn("%s: no CPU left for the emulator and I/O threads: they share the vCPUs' "
+			  "CPUs %s", boot_vm_name(vm), cpus);
+	free(cpus);
+	if (usable == vm->nr_vcpus)
+		return;
+	if (usable + 1 < vm->nr_vcpus)
+		snprintf(last, sizeof(last), "-%u", vm->nr_vcpus - 1);
+	tool_warn("%s: vCPU %u%s: no CPU of its own in cpuset: left unpinned, without SCHED_FIFO",
+		  boot_vm_name(vm), usable, last);
+}
+
+/* Why kvmrt_tuning_apply() failed with @err (its notes, printed before, say the details). */
+static void tuning_failed(const struct boot_run *run, const struct kvmrt_vm *vm, int err,
+			  unsigned errors)
+{
+	const char *name = boot_vm_name(vm);
+
+	if (err == -EINVAL && errors)
+		tool_error(0, "%s: host tuning refused this placement (above): nothing tuned; "
+			   "fix cpuset with kvmrt-edit-config", name);
+	else if (err == -EINVAL)
+		tool_error(0, "%s: host tuning: a real-time VM needs CPUs of its own and "
+			   "cpuset is empty: nothing tuned; set cpuset with kvmrt-edit-config", name);
+	else if (err == -ENOMEM)
+		tool_error(err, "%s: host tuning stopped", name);
+	else
+		tool_error(err, "%s: host tuning stopped (journal %s%s)", name, run->p->journal,
+			   errors ? ", see above" : "");
+}
+
 static enum boot_result tune(const struct boot_run *run, const struct kvmrt_vm *vm,
 			     const struct kvmrt_vm_plan *plan)
 {
@@ -119,8 +164,7 @@ static enum boot_result tune(const struct boot_run *run, const struct kvmrt_vm *
 
 	kvmrt_notes_done(&notes);
 	if (r < 0) {
-		tool_error(r, "%s: host tuning stopped: the journal in %s cannot be written",
-			   boot_vm_name(vm), run->p->journal);
+		tuning_failed(run, vm, r, errors);
 		return BOOT_FAILED;
 	}
 	return errors ? BOOT_DEGRADED : BOOT_OK;
@@ -246,6 +290,7 @@ static enum boot_result boot_vm(const struct boot_run *run, const struct kvmrt_v
 
 	if (boot_plan(run, vm, &plan) < 0)
 		return BOOT_FAILED;
+	placement_warnings(vm, &plan);
 	if (kvmrt_virt_state(run->v, vm->uuid, &state, why, sizeof(why)) < 0) {
 		tool_error(0, "%s: %s", boot_vm_name(vm), why);
 		res = BOOT_FAILED;

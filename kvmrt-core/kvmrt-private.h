@@ -23,6 +23,19 @@ struct kvmrt_topology {
 	int *cpu_node, *cpu_core;  /* per CPU number; -1 when not known */
 };
 
+/*
+ * Makes room for item @nr in @v, an array of @size-byte items with capacity *@cap: returns @v
+ * when it has room, else @v reallocated to twice the capacity (@first when empty) with *@cap
+ * updated, or NULL when out of memory (then @v and *@cap are unchanged; free @v as before).
+ */
+void *kvmrt_array_grow(void *v, unsigned nr, unsigned *cap, size_t size, unsigned first);
+
+/*
+ * @name as a whole decimal number, no sign or blanks (a PID or an IRQ number as
+ * /proc and /sys spell them), when it is one from 0 to @max; else -1.
+ */
+int64_t kvmrt_name_number(const char *name, int64_t max);
+
 /* @s without spaces and tabs (malloc'd), or NULL when out of memory. */
 char *kvmrt_strip_blanks(const char *s);
 

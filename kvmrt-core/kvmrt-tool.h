@@ -51,6 +51,13 @@ void kvmrt_print_help(enum kvmrt_tool tool);
  * Returns -1 to go on, or the exit code to return from main.
  */
 int kvmrt_tool_start(enum kvmrt_tool tool, int argc, char **argv, struct kvmrt_params *ret);
+/*
+ * The end of a tool's start, after its parser returned @parsed (the reason in
+ * @why) and printed the usage for p->help: reports a usage error, prints the
+ * version for p->version (without p->help). Returns -1 to go on, or the exit
+ * code for main.
+ */
+int kvmrt_tool_parsed(int parsed, const char *why, const struct kvmrt_params *p);
 
 /* Loads p->topology (or the live one), reporting failures. Returns 0 or a negative errno. */
 int kvmrt_tool_topology(const struct kvmrt_params *p, struct kvmrt_topology **ret);

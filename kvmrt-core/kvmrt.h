@@ -246,7 +246,8 @@ struct kvmrt_vm_plan {
 	 * nr_vcpus run the vCPUs, the rest run the emulator and I/O threads */
 	struct kvmrt_ids rt_cpus;
 	unsigned *vcpu_cpu;      /* rt: vCPU i -> host CPU (nr_vcpus entries) */
-	struct kvmrt_ids emulator; /* rt: rt_cpus beyond the vCPUs; else cpus */
+	struct kvmrt_ids emulator; /* rt: rt_cpus beyond the vCPUs (all rt_cpus when none
+				    * is left); else cpus */
 	struct kvmrt_ids siblings; /* rt: SMT siblings of rt_cpus taken offline */
 	struct kvmrt_ids owned;  /* rt: cpus + siblings (no other VM may use them) */
 	bool mem_restricted;     /* numatune restricts memory */

@@ -5,20 +5,16 @@
 #include <stdlib.h>
 
 #include "kvmrt-host.h"
+#include "kvmrt-private.h"
 
 int kvmrt_notes_vadd(struct kvmrt_notes *n, enum kvmrt_severity sev, const char *fmt, va_list ap)
 {
+	struct kvmrt_note *nn = kvmrt_array_grow(n->n, n->nr, &n->cap, sizeof(*nn), 16);
 	char *msg;
 
-	if (n->nr == n->cap) {
-		unsigned ncap = n->cap ? n->cap * 2 : 16;
-		struct kvmrt_note *nn = reallocarray(n->n, ncap, sizeof(*nn));
-
-		if (!nn)
-			return -ENOMEM;
-		n->n = nn;
-		n->cap = ncap;
-	}
+	if (!nn)
+		return -ENOMEM;
+	n->n = nn;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return -ENOMEM;
 	n->n[n->nr].severity = sev;

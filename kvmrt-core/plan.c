@@ -3,6 +3,9 @@
  * plan.c - the placement plan of a VM (SPEC K3): its CPUs, for real-time VMs
  * one CPU per core with vCPU i on the i-th lowest and the emulator and I/O
  * threads on the rest, the SMT siblings taken offline, the memory nodes.
+ * When cpuset leaves no CPU beyond the vCPUs (validation says so:
+ * rt-underprovisioned), the emulator and I/O threads share the vCPUs' CPUs:
+ * never CPUs outside cpuset, never no pinning at all.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +49,8 @@ static void plan_rt(const struct kvmrt_vm *vm, const struct kvmrt_topology *t,
 	}
 	for (; i < vm->nr_vcpus; i++)
 		p->vcpu_cpu[i] = UINT32_MAX;
+	if (kvmrt_ids_count(&p->emulator) == 0)
+		kvmrt_ids_or(&p->emulator, &p->rt_cpus);
 	kvmrt_ids_andnot(&p->siblings, &p->rt_cpus);
 	kvmrt_ids_or(&p->owned, &p->siblings);
 }

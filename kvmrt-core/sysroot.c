@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "kvmrt-host.h"
+#include "kvmrt-private.h"
 
 #define SYSROOT_MAX_FILE (16u << 20)
 
@@ -178,6 +179,18 @@ static int strv_push(char ***v, size_t *nr, size_t *cap, const char *name)
 		return -ENOMEM;
 	(*v)[++*nr] = NULL;
 	return 0;
+}
+
+int64_t kvmrt_name_number(const char *name, int64_t max)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*name))
+		return -1;
+	errno = 0;
+	v = strtoul(name, &end, 10);
+	return *end || errno || v > (unsigned long)max ? -1 : (int64_t)v;
 }
 
 int kvmrt_sysroot_list(const struct kvmrt_sysroot *s, const char *path, char ***ret)

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "kvmrt-host.h"
+#include "kvmrt-private.h"
 
 #define PF_KTHREAD 0x00200000ul
 #define PF_NO_SETAFFINITY 0x04000000ul
@@ -147,14 +148,9 @@ static int parse_allowed(const char *status, struct kvmrt_ids *ret)
 /* A /proc directory name that is a task ID. */
 static bool task_id(const char *name, pid_t *ret)
 {
-	unsigned long v;
-	char *end;
+	int64_t v = kvmrt_name_number(name, INT_MAX);
 
-	if (!isdigit((unsigned char)*name))
-		return false;
-	errno = 0;
-	v = strtoul(name, &end, 10);
-	if (*end || errno || v == 0 || v > INT_MAX)
+	if (v <= 0)
 		return false;
 	*ret = (pid_t)v;
 	return true;
@@ -220,15 +216,11 @@ static int task_read(const struct kvmrt_sysroot *s, const char *dir, pid_t pid, 
 
 static int task_vec_push(struct task_vec *v, const struct kvmrt_task *t)
 {
-	if (v->nr == v->cap) {
-		unsigned cap = v->cap ? v->cap * 2 : 256;
-		struct kvmrt_task *n = reallocarray(v->v, cap, sizeof(*n));
+	struct kvmrt_task *n = kvmrt_array_grow(v->v, v->nr, &v->cap, sizeof(*n), 256);
 
-		if (!n)
-			return -ENOMEM;
-		v->v = n;
-		v->cap = cap;
-	}
+	if (!n)
+		return -ENOMEM;
+	v->v = n;
 	v->v[v->nr++] = *t;
 	return 0;
 }

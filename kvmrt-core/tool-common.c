@@ -11,24 +11,27 @@
 #include "kvmrt-tool.h"
 #include "tool.h"
 
-int kvmrt_tool_start(enum kvmrt_tool tool, int argc, char **argv, struct kvmrt_params *ret)
+int kvmrt_tool_parsed(int parsed, const char *why, const struct kvmrt_params *p)
 {
-	char why[512];
-
-	tool_set_name(argv[0]);
-	if (kvmrt_parse_args(tool, argc, argv, ret, why, sizeof(why)) < 0) {
+	if (parsed < 0) {
 		tool_error(0, "%s", why);
 		return EXIT_TOOL_USAGE;
 	}
-	if (ret->help) {
-		kvmrt_print_help(tool);
-		return EXIT_TOOL_OK;
-	}
-	if (ret->version) {
+	if (p->version && !p->help)
 		tool_print_version();
-		return EXIT_TOOL_OK;
-	}
-	return -1;
+	return p->help || p->version ? EXIT_TOOL_OK : -1;
+}
+
+int kvmrt_tool_start(enum kvmrt_tool tool, int argc, char **argv, struct kvmrt_params *ret)
+{
+	char why[512];
+	int r;
+
+	tool_set_name(argv[0]);
+	r = kvmrt_parse_args(tool, argc, argv, ret, why, sizeof(why));
+	if (r == 0 && ret->help)
+		kvmrt_print_help(tool);
+	return kvmrt_tool_parsed(r, why, ret);
 }
 
 int kvmrt_tool_topology(const struct kvmrt_params *p, struct kvmrt_topology **ret)

@@ -6,66 +6,23 @@
  * A task that lists is changed (scheduler, affinity) and must list again as
  * changed.
  */
-#define _XOPEN_SOURCE 700
-#include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fuzz-sysroot.h"
 #include "fuzz.h"
 #include "kvmrt-host.h"
 
 static char root[] = "/tmp/kvmrt-fuzz-host-XXXXXX";
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_root(void)
-{
-	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void put(const char *rel, const char *data, size_t len)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "we");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-		abort();
-}
-
-static void make_root(struct kvmrt_sysroot *s)
-{
-	static const char *const dirs[] = { "proc", "proc/irq", "proc/irq/1", "proc/irq/5",
-					    "proc/5", "sys", "sys/devices", "sys/devices/system",
-					    "sys/devices/system/cpu" };
-	char path[256], why[256];
-
-	if (!mkdtemp(root))
-		abort();
-	atexit(remove_root);
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", root, dirs[i]);
-		if (mkdir(path, 0755) < 0)
-			abort();
-	}
-	put("proc/irq/1/smp_affinity_list", "0-1\n", 4);
-	put("proc/irq/5/smp_affinity_list", "1\n", 2);
-	put("sys/devices/system/cpu/online", "0-1\n", 4);
-	if (kvmrt_sysroot_open(root, s, why, sizeof(why)) < 0)
-		abort();
-}
+/* Two IRQs on the two online CPUs; the input adds /proc/interrupts or PID 5. */
+static const struct fuzz_file host_files[] = {
+	{ "proc/irq/1/smp_affinity_list", "0-1\n" },
+	{ "proc/irq/5/smp_affinity_list", "1\n" },
+	{ "sys/devices/system/cpu/online", "0-1\n" },
+	{},
+};
 
 static void fuzz_interrupts(const struct kvmrt_sysroot *s, const uint8_t *data, size_t size)
 {
@@ -73,7 +30,7 @@ static void fuzz_interrupts(const struct kvmrt_sysroot *s, const uint8_t *data, 
 	char why[256];
 	int n;
 
-	put("proc/interrupts", (const char *)data, size);
+	fuzz_sysroot_put(root, "proc/interrupts", (const char *)data, size);
 	n = kvmrt_irqs_list(s, &irqs, why, sizeof(why));
 	if (n != 2)
 		abort();
@@ -108,8 +65,9 @@ static void fuzz_task(const struct kvmrt_sysroot *s, const uint8_t *data, size_t
 	struct kvmrt_ids zero;
 	char why[256];
 
-	put("proc/5/stat", (const char *)data, stat_len);
-	put("proc/5/status", nul ? (const char *)nul + 1 : "", nul ? size - stat_len - 1 : 0);
+	fuzz_sysroot_put(root, "proc/5/stat", (const char *)data, stat_len);
+	fuzz_sysroot_put(root, "proc/5/status", nul ? (const char *)nul + 1 : "",
+			 nul ? size - stat_len - 1 : 0);
 	if (list_one(s, &t) != 1)
 		return;
 	kvmrt_ids_done(&t.allowed);
@@ -134,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct kvmrt_sysroot s = { .fd = -1 };
 
 	if (s.fd < 0)
-		make_root(&s);
+		fuzz_sysroot_make(root, host_files, &s);
 	if (size > 0 && data[0] == 'I')
 		fuzz_interrupts(&s, data + 1, size - 1);
 	else

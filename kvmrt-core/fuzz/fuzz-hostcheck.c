@@ -5,14 +5,10 @@
  * of the list below in order (missing ones empty). Every check must give a
  * verdict (a hint unless PASS), and the command line must build.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fuzz-sysroot.h"
 #include "fuzz.h"
 #include "kvmrt-hostcheck.h"
 
@@ -36,49 +32,14 @@ static const char *const files[] = {
 
 static char root[] = "/tmp/kvmrt-fuzz-hostcheck-XXXXXX";
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_root(void)
-{
-	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Writes ROOT/@rel, making its directories. */
-static void put(const char *rel, const char *data, size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = strchr(path + strlen(root) + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "we");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-		abort();
-}
-
-static void make_root(struct kvmrt_sysroot *s)
-{
-	char why[256];
-
-	if (!mkdtemp(root))
-		abort();
-	atexit(remove_root);
-	put("proc/7/comm", "libvirtd\n", 9);
-	put("sys/fs/cgroup/unified/rt/cpuset.cpus.partition", "isolated\n", 9);
-	put("sys/fs/cgroup/unified/cgroup.controllers", "cpuset\n", 7);
-	if (kvmrt_sysroot_open(root, s, why, sizeof(why)) < 0)
-		abort();
-}
+/* What the input does not replace: libvirtd's name, an isolated partition. */
+static const struct fuzz_file fixed_files[] = {
+	{ "proc/7/comm", "libvirtd\n" },
+	{ "sys/fs/cgroup/unified/rt/cgroup.procs", "" },
+	{ "sys/fs/cgroup/unified/rt/cpuset.cpus.partition", "isolated\n" },
+	{ "sys/fs/cgroup/unified/cgroup.controllers", "cpuset\n" },
+	{},
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -91,12 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *line;
 
 	if (s.fd < 0)
-		make_root(&s);
+		fuzz_sysroot_make(root, fixed_files, &s);
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		size_t len = nul ? (size_t)(nul - p) : (size_t)(end - p);
 
-		put(files[i], p, len);
+		fuzz_sysroot_put(root, files[i], p, len);
 		p += len + (nul ? 1 : 0);
 	}
 	if (kvmrt_ids_init(&rt, 8) < 0)

@@ -79,6 +79,60 @@ void kt_tree_free(struct kt_tree *t)
 	free(t);
 }
 
+int kt_setup_affinity_tree(void **state)
+{
+	*state = kt_tree_new(KT_AFFINITY_TREE);
+	return 0;
+}
+
+int kt_setup_empty_tree(void **state)
+{
+	*state = kt_tree_new(NULL);
+	return 0;
+}
+
+int kt_teardown_tree(void **state)
+{
+	kt_tree_free(*state);
+	return 0;
+}
+
+void kt_assert_ids(const struct kvmrt_ids *ids, const char *want)
+{
+	char *s;
+
+	assert_int_equal(kvmrt_ids_format(ids, &s), 0);
+	assert_string_equal(s, want);
+	free(s);
+}
+
+char *kt_node_uri(void)
+{
+	char *node = test_source_path("fixtures/kvmrt-core/libvirt/node.xml"), *uri;
+
+	assert_non_null(node);
+	assert_true(asprintf(&uri, "test://%s", node) > 0);
+	free(node);
+	return uri;
+}
+
+void kt_assert_valid_domain(const char *xml)
+{
+	char *argv[] = { "/usr/bin/virt-xml-validate", NULL, "domain", NULL };
+	char *dir = test_mkdtemp();
+	struct test_output o;
+
+	assert_non_null(dir);
+	argv[1] = kt_write_file(dir, "domain.xml", xml, 0644);
+	assert_int_equal(test_exec(argv, &o), 0);
+	if (o.status != 0)
+		fail_msg("virt-xml-validate: %s%s", o.out, o.err);
+	test_output_free(&o);
+	test_rm_rf(dir);
+	free(argv[1]);
+	free(dir);
+}
+
 struct test_output kt_run(const char *tool, ...)
 {
 	char *argv[32], path[256];
@@ -97,18 +151,31 @@ struct test_output kt_run(const char *tool, ...)
 	return o;
 }
 
-void kt_tree_put(const struct kt_tree *t, const char *rel, const char *text)
+void kt_expect(struct test_output o, int status, const char *out, const char *err)
+{
+	if (o.status != status || (out && !strstr(o.out, out)) || (err && !strstr(o.err, err)))
+		fail_msg("status %d (want %d)\nstdout:\n%s\nstderr:\n%s\nwanted '%s' / '%s'",
+			 o.status, status, o.out, o.err, out ? out : "", err ? err : "");
+	test_output_free(&o);
+}
+
+void kt_put(const char *dir, const char *rel, const char *text)
 {
 	char *path;
 
-	assert_true(asprintf(&path, "%s/%s", t->dir, rel) > 0);
-	for (char *p = strchr(path + strlen(t->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
+	assert_true(asprintf(&path, "%s/%s", dir, rel) > 0);
+	for (char *p = strchr(path + strlen(dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		if (mkdir(path, 0755) < 0)
 			assert_int_equal(errno, EEXIST);
 		*p = '/';
 	}
 	free(path);
-	path = kt_write_file(t->dir, rel, text, 0644);
+	path = kt_write_file(dir, rel, text, 0644);
 	free(path);
+}
+
+void kt_tree_put(const struct kt_tree *t, const char *rel, const char *text)
+{
+	kt_put(t->dir, rel, text);
 }

@@ -37,7 +37,8 @@ static void defaults(void **state)
 	assert_string_equal(p.sysroot, "/");
 	assert_string_equal(p.journal, "/run/kvmrt");
 	assert_int_equal(p.timeout, 60);
-	assert_false(p.force || p.clean || p.threads || p.base.verbose || p.base.all);
+	assert_false(p.force || p.clean || p.threads || p.base.verbose || p.base.all ||
+		     p.ignore_validation);
 	assert_int_equal(p.base.nr_vms, 0);
 }
 
@@ -98,6 +99,26 @@ static void stat_threads(void **state)
 	assert_string_equal(p.base.vms[0], "vm");
 }
 
+/* --ignore-validation is kvmrt-boot's alone, and never goes with --clean. */
+static void ignore_validation(void **state)
+{
+	char *a[] = { "kvmrt-boot", "--ignore-validation", "vm", NULL };
+	char *b[] = { "kvmrt-boot", "--clean", "--ignore-validation", NULL };
+	char *c[] = { "kvmrt-stat", "--ignore-validation", NULL };
+	struct boot_params p;
+
+	(void)state;
+	assert_int_equal(parse(BOOT_TOOL_BOOT, ARGC(a), a, &p, NULL), 0);
+	assert_true(p.ignore_validation && !p.clean);
+	assert_int_equal(p.base.nr_vms, 1);
+	assert_int_equal(parse(BOOT_TOOL_BOOT, ARGC(b), b, &p,
+			       "--clean tolerates no error, --ignore-validation ignores them"),
+			 -EINVAL);
+	assert_int_equal(parse(BOOT_TOOL_STAT, ARGC(c), c, &p,
+			       "kvmrt-stat does not take '--ignore-validation'"),
+			 -EINVAL);
+}
+
 /* Each tool refuses the options of the others, naming them. */
 static void foreign_options(void **state)
 {
@@ -145,6 +166,7 @@ int main(void)
 		cmocka_unit_test(boot_options),
 		cmocka_unit_test(shutdown_force),
 		cmocka_unit_test(stat_threads),
+		cmocka_unit_test(ignore_validation),
 		cmocka_unit_test(foreign_options),
 		cmocka_unit_test(help_and_version),
 	};

@@ -5,8 +5,10 @@
  * journaled on a copy of the cgroup-v1 fixture sysroot (tuning-test.c):
  * shutdown undoes the tuning of a running VM and, after a crash, of a VM that
  * does not run, leaving the tree byte for byte as it was; stat shows the
- * tuning. And kvmrt-boot's refusals before it touches anything.
+ * tuning. And kvmrt-boot's refusals before it touches anything, and host
+ * tuning's refusal of a VM that takes every CPU even with --ignore-validation.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "fileio.h"
 #include "kvmrt-test.h"
 #include "test-exec.h"
 #include "tuning-test.h"
@@ -167,12 +170,73 @@ static void refusals_before_anything(void **state)
 	test_output_free(&o);
 }
 
+/*
+ * --ignore-validation boots past the errors, but host tuning still refuses a
+ * real-time VM that would take every online CPU from the host: its note and
+ * a message that says so (not a journal failure), nothing tuned.
+ */
+static void tuning_refuses_every_cpu(void **state)
+{
+	struct fixture *f = *state;
+	struct test_output o;
+	char *online = NULL, *text, *cfg;
+	size_t len;
+
+	assert_int_equal(read_file_at(AT_FDCWD, "/sys/devices/system/cpu/online", 4096, &online,
+				      &len), 0);
+	online[strcspn(online, "\n")] = '\0';
+	assert_true(asprintf(&text, "[%s]\nname = rt-guest\nrt = yes\ncpuset = %s\n", RT_UUID,
+			     online) > 0);
+	cfg = kt_write_file(f->h.tmp, "every-cpu.cfg", text, 0644);
+	free(f->cfg);
+	f->cfg = cfg;
+	run(f, "kvmrt-boot", "--ignore-validation", "rt-guest", 1, &o);
+	has(&o, "[rt-cpu0]");
+	has(&o, "errors ignored (--ignore-validation)");
+	has(&o, "kvmrt-boot: rt-guest: tuning: VM " RT_UUID ": the rt VMs would own every online "
+		"CPU; leave at least one CPU to the host (cpuset)");
+	has(&o, "kvmrt-boot: rt-guest: host tuning refused this placement (above): nothing tuned; "
+		"fix cpuset with kvmrt-edit-config");
+	assert_null(strstr(o.err, "journal"));
+	has(&o, "0 VMs running (0 with refusals reported above), 1 failed");
+	test_output_free(&o);
+	tt_assert_pristine(&f->h);
+	free(online);
+	free(text);
+}
+
+/* Three vCPUs on CPU 0 alone: the warnings say where the threads go instead. */
+static void placement_warnings(void **state)
+{
+	struct fixture *f = *state;
+	struct test_output o;
+	char *cfg;
+
+	cfg = kt_write_file(f->h.tmp, "small.cfg", "[" RT_UUID "]\nname = rt-guest\nrt = yes\n"
+			    "nr_vcpus = 3\ncpuset = 0\n", 0644);
+	free(f->cfg);
+	f->cfg = cfg;
+	/* the test driver's domain has no QEMU process to check: the boot fails after that */
+	run(f, "kvmrt-boot", "--ignore-validation", "rt-guest", 1, &o);
+	has(&o, "[rt-underprovisioned]");
+	has(&o, "kvmrt-boot: warning: rt-guest: no CPU left for the emulator and I/O threads: "
+		"they share the vCPUs' CPUs 0\n");
+	has(&o, "kvmrt-boot: warning: rt-guest: vCPU 1-2: no CPU of its own in cpuset: left "
+		"unpinned, without SCHED_FIFO\n");
+	test_output_free(&o);
+	run(f, "kvmrt-shutdown", "--force=0", "rt-guest", 0, &o);
+	test_output_free(&o);
+	tt_assert_pristine(&f->h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(shutdown_undoes_tuning, setup, teardown),
 		cmocka_unit_test_setup_teardown(shutdown_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals_before_anything, setup, teardown),
+		cmocka_unit_test_setup_teardown(tuning_refuses_every_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(placement_warnings, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,17 +28,17 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char *src = test_source_path("fixtures/kvmrt-core/configs/test-node.cfg");
-	char *node = test_source_path("fixtures/kvmrt-core/libvirt/node.xml");
+
 	f->dir = test_mkdtemp();
 	f->original = kt_read_file(src);
-	if (asprintf(&f->uri, "test://%s", node) < 0 || asprintf(&f->state, "%s/state", f->dir) < 0)
+	f->uri = kt_node_uri();
+	if (asprintf(&f->state, "%s/state", f->dir) < 0)
 		return -1;
 	f->cfg = kt_write_file(f->dir, "kvmrt.cfg", f->original, 0644);
 	setenv("STATE", f->state, 1);
 	setenv("TMPDIR", f->dir, 1);
 	unsetenv("VISUAL");
 	free(src);
-	free(node);
 	*state = f;
 	return 0;
 }

@@ -14,18 +14,6 @@
 #include "kvmrt-host.h"
 #include "kvmrt-test.h"
 
-static int setup(void **state)
-{
-	*state = kt_tree_new(NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	kt_tree_free(*state);
-	return 0;
-}
-
 static void reads_cpu_lists_and_checks_online_cpus(void **state)
 {
 	struct kt_tree *t = *state;
@@ -56,7 +44,7 @@ static void finds_isolated_partitions(void **state)
 {
 	struct kt_tree *t = *state;
 	struct kvmrt_ids ids;
-	char why[256], *s;
+	char why[256];
 
 	/* no cgroup v2: nothing */
 	assert_int_equal(kvmrt_cpus_partitioned(&t->root, &ids, why, sizeof(why)), 0);
@@ -78,9 +66,7 @@ static void finds_isolated_partitions(void **state)
 	kt_tree_put(t, "sys/fs/cgroup/system.slice/cpuset.cpus.partition", "isolated\n");
 	kt_tree_put(t, "sys/fs/cgroup/system.slice/cpuset.cpus", "7\n");
 	assert_int_equal(kvmrt_cpus_partitioned(&t->root, &ids, why, sizeof(why)), 0);
-	assert_int_equal(kvmrt_ids_format(&ids, &s), 0);
-	assert_string_equal(s, "4-5,7");
-	free(s);
+	kt_assert_ids(&ids, "4-5,7");
 	kvmrt_ids_done(&ids);
 
 	kt_tree_put(t, "sys/fs/cgroup/rt/vm1/cpuset.cpus.effective", "4-x\n");
@@ -91,9 +77,8 @@ static void finds_isolated_partitions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reads_cpu_lists_and_checks_online_cpus, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(finds_isolated_partitions, setup, teardown),
+		kt_empty_tree_test(reads_cpu_lists_and_checks_online_cpus),
+		kt_empty_tree_test(finds_isolated_partitions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

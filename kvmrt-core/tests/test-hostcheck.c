@@ -114,15 +114,7 @@ static void make_tree(struct fixture *f, const char *variant)
 /* Writes @text to ROOT/@path, making directories. */
 static void put(const struct fixture *f, const char *path, const char *text)
 {
-	char *full, *dir;
-
-	assert_true(asprintf(&full, "%s/%s", f->root, path) > 0);
-	dir = strdup(full);
-	*strrchr(dir, '/') = '\0';
-	run_ok("/bin/mkdir", "-p", dir, NULL);
-	free(kt_write_file(dir, strrchr(full, '/') + 1, text, 0644));
-	free(dir);
-	free(full);
+	kt_put(f->root, path, text);
 }
 
 /* Runs every check on f->root with @cpus (NULL: none) as the rt CPUs. */
@@ -294,12 +286,15 @@ static void isolation_by_cgroup_partition(void **state)
 	r = check_tree(f, RT_CPUS, false);
 	expect(&r, "isolation", KVMRT_WARN, "not isolated yet: CPUs 2-7; kvmrt-boot isolates");
 	kvmrt_hostchecks_done(&r);
-	/* an isolated partition holding some, then all rt CPUs */
+	/* an isolated partition holding some, then all rt CPUs (cgroup.procs marks a cgroup) */
+	put(f, "sys/fs/cgroup/unified/kvmrt.slice/cgroup.procs", "");
+	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt1/cgroup.procs", "");
 	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt1/cpuset.cpus.partition", "isolated\n");
 	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt1/cpuset.cpus.effective", "2-5\n");
 	r = check_tree(f, RT_CPUS, false);
 	expect(&r, "isolation", KVMRT_WARN, "not isolated yet: CPUs 6-7");
 	kvmrt_hostchecks_done(&r);
+	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt2/cgroup.procs", "");
 	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt2/cpuset.cpus.partition", "isolated\n");
 	put(f, "sys/fs/cgroup/unified/kvmrt.slice/rt2/cpuset.cpus.effective", "6-7\n");
 	r = check_tree(f, RT_CPUS, false);
@@ -502,14 +497,6 @@ static void rt_cpus_of_a_config(void **state)
 
 /* ---- The tool ---- */
 
-static void expect_run(struct test_output o, int status, const char *out, const char *err)
-{
-	if (o.status != status || (out && !strstr(o.out, out)) || (err && !strstr(o.err, err)))
-		fail_msg("status %d (want %d)\nstdout:\n%s\nstderr:\n%s\nwanted '%s' / '%s'",
-			 o.status, status, o.out, o.err, out ? out : "", err ? err : "");
-	test_output_free(&o);
-}
-
 static unsigned count_lines(const char *text, const char *prefix)
 {
 	unsigned n = 0;
@@ -533,38 +520,38 @@ static void tool_exit_codes_and_lines(void **state)
 	assert_int_equal(count_lines(o.out, "Checking "), kvmrt_hostcheck_nr());
 	assert_non_null(strstr(o.out, "Checking isolation of the rt CPUs from the scheduler     : "
 				      "PASS\n"));
-	expect_run(o, 0, "Kernel command line to add: nothing\n", NULL);
+	kt_expect(o, 0, "Kernel command line to add: nothing\n", NULL);
 	/* -q: nothing to say */
 	o = kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", "-q", NULL);
 	assert_string_equal(o.out, "");
-	expect_run(o, 0, NULL, NULL);
+	kt_expect(o, 0, NULL, NULL);
 
 	/* a FAIL: exit 1; WARNs alone: exit 0; -q shows only those */
 	make_tree(f, "isolation");
 	o = kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", "-q", NULL);
 	assert_int_equal(count_lines(o.out, "Checking "), 1);
 	assert_non_null(strstr(o.out, "Checking isolation of the rt CPUs from the scheduler  "));
-	expect_run(o, 1, "  : FAIL (not isolated: CPUs 2-7", NULL);
+	kt_expect(o, 1, "  : FAIL (not isolated: CPUs 2-7", NULL);
 	make_tree(f, "thp");
-	expect_run(kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", "-q", NULL),
-		   0, " : WARN (transparent huge pages are 'always'", NULL);
-	expect_run(kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", NULL), 0,
-		   "\nKernel command line to add: transparent_hugepage=never\n", NULL);
+	kt_expect(kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", "-q", NULL),
+		  0, " : WARN (transparent huge pages are 'always'", NULL);
+	kt_expect(kt_run("kvmrt-validate-host", "--sysroot", f->root, "--cpus", "2-7", NULL), 0,
+		  "\nKernel command line to add: transparent_hugepage=never\n", NULL);
 
 	/* usage and failures */
-	expect_run(kt_run("kvmrt-validate-host", "--frobnicate", NULL), 2, NULL, "--frobnicate");
-	expect_run(kt_run("kvmrt-validate-host", "--cpus", "2-x", NULL), 2, NULL, "--cpus: '2-x'");
-	expect_run(kt_run("kvmrt-validate-host", "-f", "a.cfg", "--cpus", "1", NULL), 2, NULL,
-		   "exclude each other");
-	expect_run(kt_run("kvmrt-validate-host", "--sysroot", "/nonexistent-root", NULL), 1, NULL,
-		   "/nonexistent-root");
-	expect_run(
+	kt_expect(kt_run("kvmrt-validate-host", "--frobnicate", NULL), 2, NULL, "--frobnicate");
+	kt_expect(kt_run("kvmrt-validate-host", "--cpus", "2-x", NULL), 2, NULL, "--cpus: '2-x'");
+	kt_expect(kt_run("kvmrt-validate-host", "-f", "a.cfg", "--cpus", "1", NULL), 2, NULL,
+		  "exclude each other");
+	kt_expect(kt_run("kvmrt-validate-host", "--sysroot", "/nonexistent-root", NULL), 1, NULL,
+		  "/nonexistent-root");
+	kt_expect(
 	    kt_run("kvmrt-validate-host", "--sysroot", f->root, "-f", "/nonexistent.cfg", NULL), 1,
 	    NULL, "/nonexistent.cfg");
-	expect_run(kt_run("kvmrt-validate-host", "--help", NULL), 0, "Usage: kvmrt-validate-host",
-		   NULL);
-	expect_run(kt_run("kvmrt-validate-host", "--version", NULL), 0, "kvmrt-validate-host ",
-		   NULL);
+	kt_expect(kt_run("kvmrt-validate-host", "--help", NULL), 0, "Usage: kvmrt-validate-host",
+		  NULL);
+	kt_expect(kt_run("kvmrt-validate-host", "--version", NULL), 0, "kvmrt-validate-host ",
+		  NULL);
 }
 
 static void tool_command_line_from_a_config(void **state)
@@ -581,12 +568,12 @@ static void tool_command_line_from_a_config(void **state)
 			    "[11111111-1111-4111-8111-111111111111]\n"
 			    "name = rt\nnr_vcpus = 2\ncpuset = 4-7\nrt = yes\n",
 			    0644);
-	expect_run(kt_run("kvmrt-validate-host", "--sysroot", f->root, "-f", cfg, "--topology",
-			  TOPO, NULL),
-		   1,
-		   "\nKernel command line to add: isolcpus=managed_irq,domain,4-7 nohz_full=4-7 "
-		   "rcu_nocbs=4-7 irqaffinity=0-3\n",
-		   NULL);
+	kt_expect(kt_run("kvmrt-validate-host", "--sysroot", f->root, "-f", cfg, "--topology", TOPO,
+			 NULL),
+		  1,
+		  "\nKernel command line to add: isolcpus=managed_irq,domain,4-7 nohz_full=4-7 "
+		  "rcu_nocbs=4-7 irqaffinity=0-3\n",
+		  NULL);
 	free(cfg);
 }
 
@@ -675,8 +662,8 @@ static void tool_json(void **state)
 				      "intel_idle.max_cstate=0\", \"pass\": 29, \"warn\": 1, "
 				      "\"fail\": 0}\n"));
 	test_output_free(&o);
-	expect_run(kt_run("kvmrt-validate-host", "--json", "-q", NULL), 2, NULL,
-		   "exclude each other");
+	kt_expect(kt_run("kvmrt-validate-host", "--json", "-q", NULL), 2, NULL,
+		  "exclude each other");
 }
 
 static void man_page_lists_every_check(void **state)

@@ -15,27 +15,6 @@
 #include "kvmrt-test.h"
 #include "test-exec.h"
 
-#define AFFINITY_TREE "fixtures/kvmrt-core/affinity/host"
-
-static int setup(void **state)
-{
-	*state = kt_tree_new(AFFINITY_TREE);
-	return 0;
-}
-
-/* An empty sysroot: each test writes the files it needs. */
-static int setup_empty(void **state)
-{
-	*state = kt_tree_new(NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	kt_tree_free(*state);
-	return 0;
-}
-
 static const struct kvmrt_irq *find(const struct kvmrt_irq *irqs, int n, unsigned nr)
 {
 	for (int i = 0; i < n; i++)
@@ -43,15 +22,6 @@ static const struct kvmrt_irq *find(const struct kvmrt_irq *irqs, int n, unsigne
 			return &irqs[i];
 	fail_msg("IRQ %u not listed", nr);
 	return NULL;
-}
-
-static void assert_ids(const struct kvmrt_ids *ids, const char *want)
-{
-	char *s;
-
-	assert_int_equal(kvmrt_ids_format(ids, &s), 0);
-	assert_string_equal(s, want);
-	free(s);
 }
 
 static void lists_irqs_with_names_chips_and_counts(void **state)
@@ -73,13 +43,13 @@ static void lists_irqs_with_names_chips_and_counts(void **state)
 	assert_false(q->managed_known);
 	q = find(irqs, n, 9);
 	assert_string_equal(q->chip, "IO-APIC-fasteoi");
-	assert_ids(&q->affinity, "0-3");
-	assert_ids(&q->effective, "1");
+	kt_assert_ids(&q->affinity, "0-3");
+	kt_assert_ids(&q->effective, "1");
 	q = find(irqs, n, 3); /* no action: in /proc/irq only */
 	assert_string_equal(q->name, "");
 	assert_string_equal(q->chip, "");
 	assert_int_equal(q->count, 0);
-	assert_ids(&q->effective, "");
+	kt_assert_ids(&q->effective, "");
 	q = find(irqs, n, 128);
 	assert_string_equal(q->name, "enp3s0-rx-0");
 	assert_string_equal(q->chip, "IR-PCI-MSI-edge");
@@ -89,7 +59,7 @@ static void lists_irqs_with_names_chips_and_counts(void **state)
 	q = find(irqs, n, 123);
 	assert_true(q->managed_known);
 	assert_true(q->managed);
-	assert_ids(&q->affinity, "2");
+	kt_assert_ids(&q->affinity, "2");
 	kvmrt_irqs_free(irqs, (unsigned)n);
 }
 
@@ -196,14 +166,10 @@ static void moves_unmanaged_irqs_and_refuses_managed_ones(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(lists_irqs_with_names_chips_and_counts, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(parses_hostile_interrupts_defensively,
-						setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(refuses_corrupt_affinity_files, setup_empty,
-						teardown),
-		cmocka_unit_test_setup_teardown(moves_unmanaged_irqs_and_refuses_managed_ones,
-						setup, teardown),
+		kt_affinity_tree_test(lists_irqs_with_names_chips_and_counts),
+		kt_empty_tree_test(parses_hostile_interrupts_defensively),
+		kt_empty_tree_test(refuses_corrupt_affinity_files),
+		kt_affinity_tree_test(moves_unmanaged_irqs_and_refuses_managed_ones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

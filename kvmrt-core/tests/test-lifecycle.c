@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "kvmrt-test.h"
 #include "kvmrt.h"
 #include "test-exec.h"
 
@@ -24,13 +25,12 @@
 
 static int setup(void **state)
 {
-	char *node = test_source_path("fixtures/kvmrt-core/libvirt/node.xml");
-	char why[1024], uri[4200];
+	char *uri = kt_node_uri(), why[1024];
 	struct kvmrt_virt *v;
+	int r = kvmrt_virt_open(uri, &v, why, sizeof(why));
 
-	snprintf(uri, sizeof(uri), "test://%s", node);
-	free(node);
-	if (kvmrt_virt_open(uri, &v, why, sizeof(why)) < 0) {
+	free(uri);
+	if (r < 0) {
 		fprintf(stderr, "setup: %s\n", why);
 		return -1;
 	}

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "fileio.h"
+#include "kvmrt-test.h"
 #include "kvmrt.h"
 #include "test-exec.h"
 
@@ -34,18 +35,17 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char *node = test_source_path("fixtures/kvmrt-core/libvirt/node.xml");
+	char *uri = kt_node_uri();
 	char *cfg = test_source_path("fixtures/kvmrt-core/configs/test-node.cfg");
-	char why[1024], uri[4200];
+	char why[1024];
 
-	snprintf(uri, sizeof(uri), "test://%s", node);
 	if (!f || kvmrt_topology_load(TOPOLOGY, 0, &f->t, why, sizeof(why)) < 0 ||
 	    kvmrt_config_load(cfg, &f->c, why, sizeof(why)) < 0 ||
 	    kvmrt_virt_open(uri, &f->v, why, sizeof(why)) < 0) {
 		fprintf(stderr, "setup: %s\n", why);
 		return -1;
 	}
-	free(node);
+	free(uri);
 	free(cfg);
 	*state = f;
 	return 0;
@@ -105,26 +105,6 @@ static char *devices(const char *xml)
 	return out;
 }
 
-static void validates_with_virt_xml_validate(const char *xml)
-{
-	char *dir = test_mkdtemp(), path[4200];
-	char *argv[] = { "/usr/bin/virt-xml-validate", path, "domain", NULL };
-	struct test_output o;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/domain.xml", dir);
-	fp = fopen(path, "we");
-	assert_non_null(fp);
-	fputs(xml, fp);
-	fclose(fp);
-	assert_int_equal(test_exec(argv, &o), 0);
-	if (o.status != 0)
-		fail_msg("virt-xml-validate: %s%s", o.out, o.err);
-	test_output_free(&o);
-	test_rm_rf(dir);
-	free(dir);
-}
-
 static void sync_keeps_hand_made_and_writes_plan(void **state)
 {
 	struct fixture *f = *state;
@@ -162,8 +142,8 @@ static void sync_keeps_hand_made_and_writes_plan(void **state)
 		assert_null(diff);
 	}
 	sync_vm(f, 0, false); /* nothing left to do */
-	validates_with_virt_xml_validate(after);
-	validates_with_virt_xml_validate(want);
+	kt_assert_valid_domain(after);
+	kt_assert_valid_domain(want);
 	kvmrt_plan_vm_done(&p);
 	free(before);
 	free(after);

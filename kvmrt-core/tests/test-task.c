@@ -20,35 +20,12 @@
 #include "kvmrt-test.h"
 #include "test-exec.h"
 
-#define AFFINITY_TREE "fixtures/kvmrt-core/affinity/host"
-
-static int setup(void **state)
-{
-	*state = kt_tree_new(AFFINITY_TREE);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	kt_tree_free(*state);
-	return 0;
-}
-
 static const struct kvmrt_task *find(const struct kvmrt_task *t, int n, pid_t tid)
 {
 	for (int i = 0; i < n; i++)
 		if (t[i].tid == tid)
 			return &t[i];
 	return NULL;
-}
-
-static void assert_ids(const struct kvmrt_ids *ids, const char *want)
-{
-	char *s;
-
-	assert_int_equal(kvmrt_ids_format(ids, &s), 0);
-	assert_string_equal(s, want);
-	free(s);
 }
 
 static void lists_processes_with_their_flags(void **state)
@@ -75,7 +52,7 @@ static void lists_processes_with_their_flags(void **state)
 	assert_true(t->pinned);
 	assert_int_equal(t->policy, SCHED_FIFO);
 	assert_int_equal(t->rt_priority, 99);
-	assert_ids(&t->allowed, "2");
+	kt_assert_ids(&t->allowed, "2");
 	t = find(tasks, n, 90);
 	assert_string_equal(t->comm, "kworker/u8:1-ev"); /* comm is 15 characters */
 	assert_true(t->kthread);
@@ -98,7 +75,7 @@ static void lists_threads(void **state)
 	assert_int_equal(t->pid, 1234);
 	assert_string_equal(t->comm, "CPU 1/KVM");
 	assert_int_equal(t->policy, SCHED_FIFO);
-	assert_ids(&t->allowed, "3");
+	kt_assert_ids(&t->allowed, "3");
 	kvmrt_tasks_free(tasks, (unsigned)n);
 
 	n = kvmrt_task_threads(&f->root, 1234, &tasks, why, sizeof(why));
@@ -181,11 +158,11 @@ static void sets_affinity_in_a_fixture_tree(void **state)
 	assert_int_equal(kvmrt_task_set_affinity(&f->root, 777, &cpus, why, sizeof(why)), 0);
 	n = kvmrt_task_threads(&f->root, 1234, &tasks, why, sizeof(why));
 	assert_int_equal(n, 4);
-	assert_ids(&tasks[3].allowed, "0-1");
-	assert_ids(&tasks[2].allowed, "3");
+	kt_assert_ids(&tasks[3].allowed, "0-1");
+	kt_assert_ids(&tasks[2].allowed, "3");
 	kvmrt_tasks_free(tasks, (unsigned)n);
 	n = kvmrt_tasks_list(&f->root, 0, &tasks, why, sizeof(why));
-	assert_ids(&find(tasks, n, 777)->allowed, "0-1");
+	kt_assert_ids(&find(tasks, n, 777)->allowed, "0-1");
 	kvmrt_tasks_free(tasks, (unsigned)n);
 
 	assert_int_equal(kvmrt_task_set_affinity(&f->root, 11, &cpus, why, sizeof(why)), -EINVAL);
@@ -276,13 +253,11 @@ static void sets_a_live_childs_affinity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(lists_processes_with_their_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(lists_threads, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_corrupt_stat_and_skips_vanished_tasks,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(sets_affinity_in_a_fixture_tree, setup, teardown),
-		cmocka_unit_test_setup_teardown(sets_the_scheduler_in_a_fixture_tree, setup,
-						teardown),
+		kt_affinity_tree_test(lists_processes_with_their_flags),
+		kt_affinity_tree_test(lists_threads),
+		kt_affinity_tree_test(refuses_corrupt_stat_and_skips_vanished_tasks),
+		kt_affinity_tree_test(sets_affinity_in_a_fixture_tree),
+		kt_affinity_tree_test(sets_the_scheduler_in_a_fixture_tree),
 		cmocka_unit_test(sets_a_live_childs_affinity),
 	};
 

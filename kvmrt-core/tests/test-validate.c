@@ -182,21 +182,14 @@ static void plan_follows_the_guide(void **state)
 {
 	struct kvmrt_config *c = parse(U1 "name = rt\nrt = yes\nnr_vcpus = 15\ncpuset = n1-n2\n");
 	struct kvmrt_vm_plan p;
-	char *text;
 
 	assert_int_equal(kvmrt_plan_vm(&c->vms[0], *state, &p), 0);
 	assert_int_equal(p.status, 0);
 	for (unsigned i = 0; i < 15; i++)
 		assert_int_equal(p.vcpu_cpu[i], 8 + i);
-	assert_int_equal(kvmrt_ids_format(&p.emulator, &text), 0);
-	assert_string_equal(text, "23");
-	free(text);
-	assert_int_equal(kvmrt_ids_format(&p.siblings, &text), 0);
-	assert_string_equal(text, "40-55");
-	free(text);
-	assert_int_equal(kvmrt_ids_format(&p.mem_nodes, &text), 0);
-	assert_string_equal(text, "1-2");
-	free(text);
+	kt_assert_ids(&p.emulator, "23");
+	kt_assert_ids(&p.siblings, "40-55");
+	kt_assert_ids(&p.mem_nodes, "1-2");
 	assert_true(p.mem_locked && p.mem_restricted);
 	assert_int_equal(p.sockets * 100 + p.cores, 115);
 	kvmrt_plan_vm_done(&p);
