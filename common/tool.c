@@ -55,6 +55,16 @@ void tool_print_version(void)
 	printf("%s %s\n", program_name, KVMRT_VERSION);
 }
 
+int tool_why(char *why, size_t why_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
 {
 	unsigned long long v;

@@ -7,6 +7,7 @@
 #define KVMRT_TOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes shared by all tools (documented in each man page). */
@@ -29,6 +30,12 @@ void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "NAME VERSION" to stdout. */
 void tool_print_version(void);
+
+/*
+ * Formats the reason for a usage error into @why (@why_len bytes, truncated)
+ * and returns -EINVAL, so that argument parsers can `return tool_why(...)`.
+ */
+int tool_why(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Parses a whole decimal (or 0x hex) unsigned number in [min, max].

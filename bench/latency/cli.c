@@ -3,21 +3,33 @@
  * cli.c - what the kvmrt-latency subcommands share.
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "latency-cli.h"
 #include "results.h"
 #include "tool.h"
 
-int lat_why(char *why, size_t why_len, const char *fmt, ...)
+int lat_cli_getopt(const struct lat_cli_spec *spec, int argc, char **argv, void *params, bool *help,
+		   bool *version, char *why, size_t why_len)
 {
-	va_list ap;
+	int c, r;
 
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, spec->shortopts, spec->longopts, NULL)) != -1) {
+		if (c == 'h' || c == 'V') {
+			*(c == 'h' ? help : version) = true;
+			return 1;
+		}
+		if (c == '?')
+			return tool_why(why, why_len, "%s: bad option '%s' (see %s --help)",
+					spec->name, argv[optind - 1], spec->name);
+		r = spec->apply(params, c, optarg, why, why_len);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int lat_cli_early_exit(int parse_r, const char *why, bool help, bool version, void (*usage)(void))

@@ -39,10 +39,10 @@ static int set_limit(struct lat_compare_params *p, enum lat_metric m, const char
 		     const char *arg, char *why, size_t why_len)
 {
 	if (lat_limit_parse(arg, &p->limits[m]) < 0)
-		return lat_why(why, why_len,
-			       "compare: %s '%s' is not a limit (PCT, PCT%% or USus, at most "
-			       "1000000)",
-			       opt, arg);
+		return tool_why(why, why_len,
+				"compare: %s '%s' is not a limit (PCT, PCT%% or USus, at most "
+				"1000000)",
+				opt, arg);
 	return 0;
 }
 
@@ -55,7 +55,26 @@ static int set_format(struct lat_compare_params *p, const char *arg, char *why, 
 			p->format = (enum lat_format)i;
 			return 0;
 		}
-	return lat_why(why, why_len, "compare: --format '%s' (expected text, json or junit)", arg);
+	return tool_why(why, why_len, "compare: --format '%s' (expected text, json or junit)", arg);
+}
+
+static int compare_option(void *params, int c, const char *arg, char *why, size_t why_len)
+{
+	struct lat_compare_params *p = params;
+
+	switch (c) {
+	case 'm':
+		return set_limit(p, LAT_METRIC_MAX, "--max-regress", arg, why, why_len);
+	case 'p':
+		return set_limit(p, LAT_METRIC_P999, "--p999-regress", arg, why, why_len);
+	case 'a':
+		return set_limit(p, LAT_METRIC_AVG, "--avg-regress", arg, why, why_len);
+	case 'f':
+		return set_format(p, arg, why, why_len);
+	default: /* 'o' */
+		p->output = arg;
+		return 0;
+	}
 }
 
 int lat_compare_parse_args(int argc, char **argv, struct lat_compare_params *p, char *why,
@@ -67,49 +86,18 @@ int lat_compare_parse_args(int argc, char **argv, struct lat_compare_params *p, 
 	    {"avg-regress", required_argument, NULL, 'a'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {},
+	    LAT_CLI_HELP_VERSION,
 	};
-	int c, r = 0;
+	static const struct lat_cli_spec spec = {"compare", "m:p:a:f:o:hV", opts, compare_option};
+	int r;
 
 	*p = (struct lat_compare_params){.limits = LAT_DEFAULT_LIMITS};
-	optind = 0;
-	opterr = 0;
-	while (r == 0 && (c = getopt_long(argc, argv, "m:p:a:f:o:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			r = set_limit(p, LAT_METRIC_MAX, "--max-regress", optarg, why, why_len);
-			break;
-		case 'p':
-			r = set_limit(p, LAT_METRIC_P999, "--p999-regress", optarg, why, why_len);
-			break;
-		case 'a':
-			r = set_limit(p, LAT_METRIC_AVG, "--avg-regress", optarg, why, why_len);
-			break;
-		case 'f':
-			r = set_format(p, optarg, why, why_len);
-			break;
-		case 'o':
-			p->output = optarg;
-			break;
-		case 'h':
-			p->help = true;
-			return 0;
-		case 'V':
-			p->version = true;
-			return 0;
-		default:
-			return lat_why(why, why_len,
-				       "compare: bad option '%s' (see compare --help)",
-				       argv[optind - 1]);
-		}
-	}
-	if (r < 0)
-		return r;
+	r = lat_cli_getopt(&spec, argc, argv, p, &p->help, &p->version, why, why_len);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (argc - optind != 2)
-		return lat_why(why, why_len,
-			       "compare: expected BASE and NEW directories (see --help)");
+		return tool_why(why, why_len,
+				"compare: expected BASE and NEW directories (see --help)");
 	p->base = argv[optind];
 	p->cur = argv[optind + 1];
 	return 0;

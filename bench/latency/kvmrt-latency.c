@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "latency-cli.h"
 #include "latency-run.h"
+#include "measure.h"
 #include "tool.h"
 
 static const struct {
@@ -18,6 +19,7 @@ static const struct {
     {"run", lat_run_main},
     {"report", lat_report_main},
     {"compare", lat_compare_main},
+    {"measure", lat_measure_main},
 };
 
 static void usage(void)
@@ -27,7 +29,9 @@ static void usage(void)
 	       "Commands:\n"
 	       "  run       measure the host and guests, write a results directory\n"
 	       "  report    print a results directory's table, draw its histograms\n"
-	       "  compare   verdicts of a results directory against a baseline\n\n"
+	       "  compare   verdicts of a results directory against a baseline\n"
+	       "  measure   SCHED_OTHER fallback measurer (NOT real-time), used by run where\n"
+	       "            SCHED_FIFO is refused\n\n"
 	       "`%s COMMAND --help` describes each command.\n\n"
 	       "Options:\n"
 	       "  -h, --help     show this help\n"
@@ -53,6 +57,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	tool_error(0, "unknown command '%s' (expected run, report or compare)", argv[1]);
+	tool_error(0, "unknown command '%s' (expected run, report, compare or measure)", argv[1]);
 	return EXIT_TOOL_USAGE;
 }

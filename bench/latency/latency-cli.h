@@ -48,8 +48,30 @@ int lat_report_parse_args(int argc, char **argv, struct lat_report_params *ret, 
 int lat_compare_parse_args(int argc, char **argv, struct lat_compare_params *ret, char *why,
 			   size_t why_len);
 
-/* Formats @fmt into @why; returns -EINVAL (for `return lat_why(...)`). */
-int lat_why(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct option;
+
+/* How a subcommand reads its options (see lat_cli_getopt()). */
+struct lat_cli_spec {
+	const char *name; /* the subcommand, named in the usage errors */
+	const char *shortopts;
+	const struct option *longopts; /* ending with LAT_CLI_HELP_VERSION */
+	/* Applies option @c (never 'h' or 'V') with @arg: 0, or -EINVAL with @why set. */
+	int (*apply)(void *params, int c, const char *arg, char *why, size_t why_len);
+};
+
+/* The last entries of every lat_cli_spec.longopts (shortopts end with "hV"). */
+#define LAT_CLI_HELP_VERSION \
+	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {}
+
+/*
+ * getopt_long over @argv (argv[0] is the subcommand) handing every option to
+ * @spec->apply, but -h/--help and -V/--version, which set *@help or *@version
+ * and end the parse. An unknown option or a missing value is a usage error
+ * naming it. Returns 1 (help or version), 0 with optind at the first operand,
+ * or a negative errno with @why set.
+ */
+int lat_cli_getopt(const struct lat_cli_spec *spec, int argc, char **argv, void *params, bool *help,
+		   bool *version, char *why, size_t why_len);
 
 struct lat_results;
 

@@ -33,6 +33,29 @@ static void usage(void)
 	       tool_name());
 }
 
+static int report_option(void *params, int c, const char *arg, char *why, size_t why_len)
+{
+	struct lat_report_params *p = params;
+
+	(void)why;
+	(void)why_len;
+	switch (c) {
+	case 'c':
+		p->per_cpu = true;
+		break;
+	case 'j':
+		p->json = true;
+		break;
+	case 'p':
+		p->plot_prefix = arg;
+		break;
+	default: /* 'n' */
+		p->no_plot = true;
+		break;
+	}
+	return 0;
+}
+
 int lat_report_parse_args(int argc, char **argv, struct lat_report_params *p, char *why,
 			  size_t why_len)
 {
@@ -41,46 +64,22 @@ int lat_report_parse_args(int argc, char **argv, struct lat_report_params *p, ch
 	    {"json", no_argument, NULL, 'j'},
 	    {"plot", required_argument, NULL, 'p'},
 	    {"no-plot", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {},
+	    LAT_CLI_HELP_VERSION,
 	};
-	int c;
+	static const struct lat_cli_spec spec = {"report", "cjp:nhV", opts, report_option};
+	int r;
 
 	*p = (struct lat_report_params){};
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "cjp:nhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			p->per_cpu = true;
-			break;
-		case 'j':
-			p->json = true;
-			break;
-		case 'p':
-			p->plot_prefix = optarg;
-			break;
-		case 'n':
-			p->no_plot = true;
-			break;
-		case 'h':
-			p->help = true;
-			return 0;
-		case 'V':
-			p->version = true;
-			return 0;
-		default:
-			return lat_why(why, why_len, "report: bad option '%s' (see report --help)",
-				       argv[optind - 1]);
-		}
-	}
+	r = lat_cli_getopt(&spec, argc, argv, p, &p->help, &p->version, why, why_len);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (p->plot_prefix && p->no_plot)
-		return lat_why(why, why_len, "report: --plot and --no-plot exclude each other");
+		return tool_why(why, why_len, "report: --plot and --no-plot exclude each other");
 	if (p->plot_prefix && !p->plot_prefix[0])
-		return lat_why(why, why_len, "report: --plot needs a file name prefix");
+		return tool_why(why, why_len, "report: --plot needs a file name prefix");
 	if (argc - optind != 1)
-		return lat_why(why, why_len, "report: expected one results directory (see --help)");
+		return tool_why(why, why_len,
+				"report: expected one results directory (see --help)");
 	p->dir = argv[optind];
 	return 0;
 }

@@ -98,11 +98,9 @@ int lat_parse_duration(const char *s, uint64_t *ret_s)
 static int number(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *ret,
 		  char *why, size_t why_len)
 {
-	if (tool_parse_u64(arg, min, max, ret) < 0) {
-		snprintf(why, why_len, "%s '%s': expected a number from %llu to %llu", opt, arg,
-			 (unsigned long long)min, (unsigned long long)max);
-		return -EINVAL;
-	}
+	if (tool_parse_u64(arg, min, max, ret) < 0)
+		return tool_why(why, why_len, "%s '%s': expected a number from %llu to %llu", opt,
+				arg, (unsigned long long)min, (unsigned long long)max);
 	return 0;
 }
 
@@ -116,18 +114,16 @@ static int parse_load(const char *arg, enum lat_load *ret, char *why, size_t why
 			return 0;
 		}
 	}
-	snprintf(why, why_len, "--load '%s': expected none, stress or hackbench", arg);
-	return -EINVAL;
+	return tool_why(why, why_len, "--load '%s': expected none, stress or hackbench", arg);
 }
 
 static int parse_cpus(const char *arg, char *why, size_t why_len)
 {
 	unsigned count;
 
-	if (cpulist_parse(arg, LAT_CPUS_MAX, NULL, &count) < 0 || count == 0) {
-		snprintf(why, why_len, "--cpus '%s': expected a CPU list such as 1-3,5", arg);
-		return -EINVAL;
-	}
+	if (cpulist_parse(arg, LAT_CPUS_MAX, NULL, &count) < 0 || count == 0)
+		return tool_why(why, why_len, "--cpus '%s': expected a CPU list such as 1-3,5",
+				arg);
 	return 0;
 }
 
@@ -141,9 +137,10 @@ static int parse_option(int c, const char *arg, struct lat_run_params *p, char *
 	case 'D':
 		if (lat_parse_duration(arg, &p->duration_s) == 0)
 			return 0;
-		snprintf(why, why_len, "-D '%s': expected a duration such as 90, 90s, 15m, 2h, 1d "
-			 "(at most 7d)", arg);
-		return -EINVAL;
+		return tool_why(why, why_len,
+				"-D '%s': expected a duration such as 90, 90s, 15m, 2h, 1d "
+				"(at most 7d)",
+				arg);
 	case 'p':
 		return number("-p", arg, 1, 99, &p->priority, why, why_len);
 	case 'i':
@@ -174,8 +171,7 @@ static int parse_option(int c, const char *arg, struct lat_run_params *p, char *
 		p->version = true;
 		return 0;
 	default:
-		snprintf(why, why_len, "unknown option or missing value (see --help)");
-		return -EINVAL;
+		return tool_why(why, why_len, "unknown option or missing value (see --help)");
 	}
 }
 
@@ -212,10 +208,8 @@ int lat_run_parse_args(int argc, char **argv, struct lat_run_params *p, char *wh
 	}
 	if (p->help || p->version)
 		return 0;
-	if (!p->output || !*p->output) {
-		snprintf(why, why_len, "no results directory: give -o DIR");
-		return -EINVAL;
-	}
+	if (!p->output || !*p->output)
+		return tool_why(why, why_len, "no results directory: give -o DIR");
 	for (int i = optind; i < argc; i++) {
 		r = lat_system_add(p, argv[i], why, why_len);
 		if (r < 0)

@@ -152,10 +152,16 @@ static void rt_note(struct sys_run *r, const struct lat_run_params *p)
 	else if (r->probe.other)
 		snprintf(note, sizeof(note), "SCHED_FIFO refused (%s): measured with --policy "
 			 "other, NOT real-time", e);
+	else if (r->plan.measure)
+		snprintf(note, sizeof(note), "SCHED_FIFO refused (%s) and cyclictest refuses "
+			 "--policy other: measured by the fallback kvmrt-latency measure "
+			 "(SCHED_OTHER), NOT real-time%s", e,
+			 p->break_us ? "; no --break there" : "");
 	else
 		snprintf(note, sizeof(note), "SCHED_FIFO refused (%s) and cyclictest refuses "
 			 "--policy other too (it checks for SCHED_FIFO first): allow real-time "
-			 "scheduling there (root, CAP_SYS_NICE or ulimit -r)", e);
+			 "scheduling there (root, CAP_SYS_NICE or ulimit -r), or install "
+			 "kvmrt-latency there for its SCHED_OTHER fallback", e);
 	memcpy(r->rt_note, note, sizeof(note));
 }
 
@@ -188,6 +194,7 @@ static int probe(struct campaign *c, struct sys_run *r)
 	if (lat_plan_cpus(c->p, r->s, &r->probe, &r->plan, why, sizeof(why)) < 0)
 		return tool_error(-EINVAL, "%s", why);
 	r->plan.fifo = r->probe.fifo;
+	r->plan.measure = !r->probe.fifo && !r->probe.other && r->probe.measure;
 	rt_note(r, c->p);
 	if (!r->plan.fifo)
 		tool_warn("%s: %s", r->s->name, r->rt_note);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "latency-run.h"
 #include "report.h"
@@ -36,7 +37,8 @@ static void catch_signals(void)
 int lat_run_main(int argc, char **argv)
 {
 	struct lat_run_params p;
-	char why[512];
+	char why[512], self[4096];
+	ssize_t n;
 	int status;
 
 	if (lat_run_parse_args(argc, argv, &p, why, sizeof(why)) < 0) {
@@ -50,6 +52,12 @@ int lat_run_main(int argc, char **argv)
 	if (p.version) {
 		tool_print_version();
 		return EXIT_TOOL_OK;
+	}
+	/* This binary measures the local system where SCHED_FIFO is refused. */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		p.self_exe = self;
 	}
 	catch_signals();
 	status = lat_campaign_run(&p, &stop_requests);

@@ -44,6 +44,7 @@ struct lat_run_params {
 	uint64_t break_us;     /* --break, 0: none */
 	const char *ssh_config; /* --ssh-config: ssh/scp -F FILE */
 	const char *remote_path; /* --remote-path: prepended to PATH on ssh systems */
+	const char *self_exe;  /* this kvmrt-latency, the local fallback measurer (NULL: PATH) */
 	bool help, version;
 	struct lat_system systems[LAT_MAX_SYSTEMS];
 	unsigned nr_systems;
@@ -92,6 +93,7 @@ struct lat_probe {
 	char missing[256];     /* tools not found, space-separated ("" when none) */
 	bool fifo;             /* cyclictest could use SCHED_FIFO */
 	bool other;            /* cyclictest ran with --policy other */
+	bool measure;          /* `kvmrt-latency measure` is there (the SCHED_OTHER fallback) */
 	char fifo_error[256];  /* what cyclictest said when SCHED_FIFO was refused */
 };
 
@@ -100,6 +102,7 @@ struct lat_plan {
 	char cpus[512];        /* measured CPUs */
 	unsigned nr_cpus;
 	bool fifo;             /* SCHED_FIFO (else --policy other) */
+	bool measure;          /* `kvmrt-latency measure` instead of cyclictest (never with fifo) */
 	bool top_level;        /* the recorder uses the top-level buffer */
 };
 

@@ -38,8 +38,9 @@ static bool printable(const char *s)
 static int set_value(struct lat_probe *p, const char *key, const char *value, char *why,
 		     size_t why_len)
 {
-	if (!strcmp(key, "fifo") || !strcmp(key, "other")) {
-		bool *flag = !strcmp(key, "fifo") ? &p->fifo : &p->other;
+	if (!strcmp(key, "fifo") || !strcmp(key, "other") || !strcmp(key, "measure")) {
+		bool *flag = !strcmp(key, "fifo") ? &p->fifo : !strcmp(key, "other") ? &p->other :
+			     &p->measure;
 
 		*flag = !strcmp(value, "yes");
 		return 0;

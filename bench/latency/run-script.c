@@ -73,8 +73,21 @@ static void probe_tools(FILE *f, const struct lat_run_params *p)
 	      "echo \"missing = ${m# }\"\n", f);
 }
 
-/* Two cycles of cyclictest as the run will start it: is SCHED_FIFO allowed? */
-static void probe_policy(FILE *f, const struct lat_run_params *p)
+/* The fallback measurer: this kvmrt-latency locally, the one in PATH on a guest. */
+static void measurer(FILE *f, const struct lat_run_params *p, const struct lat_system *s)
+{
+	if (lat_system_is_local(s) && p->self_exe)
+		lat_sh_quote(f, p->self_exe);
+	else
+		fputs("kvmrt-latency", f);
+	fputs(" measure", f);
+}
+
+/*
+ * Two cycles of cyclictest as the run will start it: is SCHED_FIFO allowed?
+ * If not, does cyclictest measure with --policy other, is the fallback there?
+ */
+static void probe_policy(FILE *f, const struct lat_run_params *p, const struct lat_system *s)
 {
 	fprintf(f,
 		"if e=$(cyclictest -q -m -p %llu -i %llu -t 1 -l 2 2>&1 >/dev/null); then\n"
@@ -83,10 +96,11 @@ static void probe_policy(FILE *f, const struct lat_run_params *p)
 		"\techo 'fifo = no'\n"
 		"\techo \"fifo_error = $(printf %%s \"$e\" | tr -c '[:print:]' ' ' | cut -c1-200)\"\n"
 		"\tcyclictest -q -m --policy other -i %llu -t 1 -l 2 >/dev/null 2>&1 && "
-		"echo 'other = yes'\n"
-		"fi\n",
+		"echo 'other = yes'\n\t",
 		(unsigned long long)p->priority, (unsigned long long)p->interval_us,
 		(unsigned long long)p->interval_us);
+	measurer(f, p, s);
+	fputs(" --help >/dev/null 2>&1 && echo 'measure = yes'\nfi\n", f);
 }
 
 char *lat_script_probe(const struct lat_run_params *p, const struct lat_system *s)
@@ -104,7 +118,7 @@ char *lat_script_probe(const struct lat_run_params *p, const struct lat_system *
 	      "echo \"boot_id = $(cat /proc/sys/kernel/random/boot_id)\"\n"
 	      "echo \"tracing_on = $(cat /sys/kernel/tracing/tracing_on 2>/dev/null)\"\n", f);
 	probe_tools(f, p);
-	probe_policy(f, p);
+	probe_policy(f, p, s);
 	fputs("echo \"workdir = $(mktemp -d /tmp/kvmrt-latency.XXXXXX)\"\n", f);
 	return script_end(&sc);
 }
@@ -146,15 +160,18 @@ char *lat_script_main(const struct lat_run_params *p, const struct lat_system *s
 	fputs("exec ", f);
 	if (p->trace)
 		recorder_command(f, p, plan);
-	fputs("cyclictest -m ", f);
-	if (plan->fifo)
-		fprintf(f, "-p %llu", (unsigned long long)p->priority);
+	if (plan->measure)
+		measurer(f, p, s);
 	else
-		fputs("--policy other", f);
+		fputs("cyclictest -m", f);
+	if (plan->fifo)
+		fprintf(f, " -p %llu", (unsigned long long)p->priority);
+	else
+		fputs(" --policy other", f);
 	fprintf(f, " -i %llu -h %llu -t %u -a %s -D %llus -q",
 		(unsigned long long)p->interval_us, (unsigned long long)p->histogram_us,
 		plan->nr_cpus, plan->cpus, (unsigned long long)p->duration_s);
-	if (p->break_us)
+	if (p->break_us && !plan->measure) /* the fallback has no -b */
 		fprintf(f, " -b %llu --tracemark", (unsigned long long)p->break_us);
 	fputs(" --json=cyclictest.json\n", f);
 	return script_end(&sc);
