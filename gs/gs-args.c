@@ -28,16 +28,6 @@ static const struct {
     {"xtrace_log_data", GS_CMD_LOG_DATA, "DATA"},
 };
 
-int gs_why(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 void gs_params_done(struct gs_params *p)
 {
 	for (size_t i = 0; i < p->n_steps; i++)
@@ -58,7 +48,7 @@ static int step_arg(struct gs_step *s, const char *name, const char *arg, char *
 		r = tool_parse_u64(
 		    arg, 0, s->cmd == GS_CMD_FLUSH ? KVMRT_GS_SCOPE_CPU_ALL : UINT64_MAX, &v);
 		if (r < 0)
-			return gs_why(why, why_len, "%s: '%s' is not %s", name, arg,
+			return tool_why(why, why_len, "%s: '%s' is not %s", name, arg,
 				      s->cmd == GS_CMD_FLUSH ? "a scope (0, 1 or 2)"
 							     : "an unsigned number");
 		s->number = (unsigned long)v;
@@ -69,10 +59,10 @@ static int step_arg(struct gs_step *s, const char *name, const char *arg, char *
 			return -ENOMEM;
 		r = gs_bytes_parse(arg, strlen(arg), s->data, KVMRT_GS_MAX_PAYLOAD, &s->len);
 		if (r == -E2BIG)
-			return gs_why(why, why_len, "%s: more than %u bytes", name,
+			return tool_why(why, why_len, "%s: more than %u bytes", name,
 				      KVMRT_GS_MAX_PAYLOAD);
 		if (r < 0)
-			return gs_why(why, why_len,
+			return tool_why(why, why_len,
 				      "%s: '%.40s' is neither text nor hex (0x..., \\x..)", name,
 				      arg);
 		return 0;
@@ -93,10 +83,10 @@ static int parse_command(int argc, char **argv, int *i, struct gs_step *s, char 
 		if (!commands[k].arg)
 			return 0;
 		if (*i >= argc)
-			return gs_why(why, why_len, "%s: missing %s", name, commands[k].arg);
+			return tool_why(why, why_len, "%s: missing %s", name, commands[k].arg);
 		return step_arg(s, name, argv[(*i)++], why, why_len);
 	}
-	return gs_why(why, why_len, "unknown command '%s' (see --help)", name);
+	return tool_why(why, why_len, "unknown command '%s' (see --help)", name);
 }
 
 int gs_parse_args(int argc, char **argv, struct gs_params *p, char *why, size_t why_len)
@@ -124,12 +114,12 @@ int gs_parse_args(int argc, char **argv, struct gs_params *p, char *why, size_t 
 			p->verbose = true;
 			break;
 		default:
-			return gs_why(why, why_len, "unknown option '%s' (see --help)",
+			return tool_why(why, why_len, "unknown option '%s' (see --help)",
 				      argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return gs_why(why, why_len, "no command given (see --help)");
+		return tool_why(why, why_len, "no command given (see --help)");
 	/* each command takes at most two words: a bound on the steps */
 	p->steps = calloc((size_t)(argc - optind), sizeof(*p->steps));
 	if (!p->steps)

@@ -58,9 +58,6 @@ void gs_params_done(struct gs_params *p);
 /* Runs every step in order, stops at the first failure: returns a GS_EXIT_* code. */
 int gs_run(struct gs_ctx *c, const struct gs_params *p);
 
-/* Writes a printf-formatted reason into @why (@len bytes); returns -EINVAL. */
-int gs_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* The exit code for a negative errno from a call. */
 int gs_exit_code(int err);
 

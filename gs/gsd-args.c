@@ -19,7 +19,7 @@ static int number(const char *opt, const char *arg, uint64_t min, uint64_t max, 
 		  char *why, size_t why_len)
 {
 	if (tool_parse_u64(arg, min, max, ret) < 0)
-		return gs_why(why, why_len, "--%s: '%s' is not a number in %llu..%llu", opt, arg,
+		return tool_why(why, why_len, "--%s: '%s' is not a number in %llu..%llu", opt, arg,
 			      (unsigned long long)min, (unsigned long long)max);
 	return 0;
 }
@@ -92,12 +92,12 @@ int gsd_parse_args(int argc, char **argv, struct gsd_params *p, char *why, size_
 			p->version = true;
 			return 0;
 		default:
-			return gs_why(why, why_len,
+			return tool_why(why, why_len,
 				      "unknown option or missing value: '%s' (see --help)",
 				      argv[optind - 1]);
 		}
 	}
 	if (r == 0 && optind < argc)
-		return gs_why(why, why_len, "unexpected argument '%s' (see --help)", argv[optind]);
+		return tool_why(why, why_len, "unexpected argument '%s' (see --help)", argv[optind]);
 	return r;
 }
