@@ -19,7 +19,6 @@
 #define CGROUP_ROOT "sys/fs/cgroup"
 #define CGROUP_UNIFIED "sys/fs/cgroup/unified"
 #define CGROUP_V1_CPUSET "sys/fs/cgroup/cpuset"
-#define KVMRT_CGROUP "kvmrt"
 /* What a part of the cgroup step returns when it noted a failure: the step stops there. */
 #define STEP_STOPPED 1
 
@@ -31,6 +30,7 @@ static const char *const v2_files[][2] = {
     {"cpuset.cpus.partition", "member\n"},
 };
 static const char *const v1_files[][2] = {
+    {"cgroup.procs", ""},
     {"tasks", ""},
     {"cpuset.cpus", "\n"},
     {"cpuset.mems", "\n"},
@@ -304,6 +304,20 @@ static int warn_v1_overlap(struct tuning_ctx *c)
 			   c->uuid, list, kvmrt_sysroot_label(c->t->s));
 }
 
+/*
+ * A v1 cpuset takes no process before it has memory nodes (ENOSPC): the
+ * kvmrt cpuset gets the root's, every node (numatune stays QEMU's binding).
+ */
+static int set_mems_v1(struct tuning_ctx *c, const char *dir)
+{
+	_cleanup_free_ char *mems = NULL;
+	int r = kvmrt_sysroot_read_line(c->t->s, CGROUP_V1_CPUSET "/cpuset.mems", &mems);
+
+	if (r < 0)
+		return step_failed(c, CGROUP_V1_CPUSET "/cpuset.mems", "reading", r);
+	return set_file(c, J_SET, dir, "cpuset.mems", mems);
+}
+
 static int isolate_v1(struct tuning_ctx *c)
 {
 	_cleanup_free_ char *cpus = NULL;
@@ -317,6 +331,8 @@ static int isolate_v1(struct tuning_ctx *c)
 		r = make_cgroup(c, dir);
 	if (r == 0)
 		r = set_file(c, J_CPUS_UNION, dir, "cpuset.cpus", cpus);
+	if (r == 0)
+		r = set_mems_v1(c, dir);
 	if (r == 0)
 		r = set_file(c, J_SET, dir, "cpuset.cpu_exclusive", "1");
 	if (r == 0)
@@ -358,6 +374,16 @@ static const char *v2_cpuset_root(const struct kvmrt_sysroot *s)
 			return roots[i];
 	}
 	return NULL;
+}
+
+const char *isolation_cgroup_root(const struct kvmrt_sysroot *s, const char **ret_controller)
+{
+	const char *root = v2_cpuset_root(s);
+
+	*ret_controller = root ? "" : "cpuset";
+	if (root || !kvmrt_sysroot_exists(s, CGROUP_V1_CPUSET "/cpuset.cpus"))
+		return root;
+	return CGROUP_V1_CPUSET;
 }
 
 int isolation_apply(struct tuning_ctx *c)

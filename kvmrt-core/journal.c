@@ -37,6 +37,7 @@ static const char *const kind_names[J_KIND_COUNT] = {
     [J_IRQ] = "irq",
     [J_TASK] = "task",
     [J_OFFLINE] = "offline",
+    [J_PROCS] = "procs",
 };
 
 const char *journal_kind_name(enum journal_kind k)

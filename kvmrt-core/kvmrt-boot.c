@@ -170,6 +170,26 @@ static enum boot_result tune(const struct boot_run *run, const struct kvmrt_vm *
 	return errors ? BOOT_DEGRADED : BOOT_OK;
 }
 
+/*
+ * Moves the rt VM's QEMU process into the kvmrt cgroup that holds its isolated
+ * CPUs (libvirt's cgroup lost them). Before the thread check: the kernel resets
+ * the threads' affinity to the cgroup's CPUs, and the check pins them again.
+ */
+static enum boot_result adopt(const struct boot_run *run, const struct kvmrt_vm *vm, pid_t pid)
+{
+	struct kvmrt_notes notes = {};
+	int r = kvmrt_tuning_adopt(run->tuning, vm->uuid, pid, &notes);
+	unsigned errors = boot_print_notes(boot_vm_name(vm), &notes);
+
+	kvmrt_notes_done(&notes);
+	if (r < 0) {
+		tool_error(r, "%s: moving QEMU pid %d into the kvmrt cgroup (journal %s)",
+			   boot_vm_name(vm), (int)pid, run->p->journal);
+		return BOOT_DEGRADED;
+	}
+	return errors ? BOOT_DEGRADED : BOOT_OK;
+}
+
 /* Starts the domain; a host refusing SCHED_FIFO or locked memory gets a degraded start. */
 static enum boot_result start(const struct boot_run *run, const struct kvmrt_vm *vm,
 			      const struct kvmrt_vm_plan *plan)
@@ -318,6 +338,8 @@ static enum boot_result boot_vm(const struct boot_run *run, const struct kvmrt_v
 			   vm->uuid);
 		res = BOOT_FAILED;
 	} else {
+		if (vm->rt)
+			res = worse(res, adopt(run, vm, pid));
 		res = worse(res, check_threads(run, vm, &plan, pid));
 		res = worse(res, check_memory(run, vm, &plan, pid));
 	}

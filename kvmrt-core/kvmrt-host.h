@@ -226,6 +226,20 @@ int kvmrt_tuning_apply(struct kvmrt_tuning *t, const char *uuid, const struct kv
  */
 int kvmrt_tuning_undo(struct kvmrt_tuning *t, const char *uuid, struct kvmrt_notes *notes);
 
+/*
+ * Moves the QEMU process @qemu_pid of rt VM @uuid (tuned by kvmrt_tuning_apply())
+ * out of libvirt's cgroup into the kvmrt cgroup whose cpuset holds the VM's
+ * owned CPUs (cgroup v2: its cgroup.procs; v1: the kvmrt cpuset's cgroup.procs,
+ * which moves every thread), journaled with the cgroup it was in (from
+ * /proc/PID/cgroup) so undo moves a still running process back. The kernel
+ * resets the threads' affinity to the cpuset: check (and re-pin) them after.
+ * A process that is gone, or a host without the kvmrt cgroup, is a note.
+ * Returns the number of error notes added, -ENOENT when @uuid is not tuned, or
+ * a negative errno (journal unwritable).
+ */
+int kvmrt_tuning_adopt(struct kvmrt_tuning *t, const char *uuid, pid_t qemu_pid,
+		       struct kvmrt_notes *notes);
+
 /* Whether the journal holds tuning for @uuid (for kvmrt-stat and cpustat). */
 bool kvmrt_tuning_active(const struct kvmrt_tuning *t, const char *uuid);
 

@@ -25,6 +25,7 @@ enum journal_kind {
 	J_IRQ,	      /* proc/irq/N/smp_affinity_list: before minus owned */
 	J_TASK,	      /* thread TID's affinity: before minus owned; aux = comm */
 	J_OFFLINE,    /* sys/devices/system/cpu/cpuN/online = 0; aux = the core's CPUs */
+	J_PROCS,      /* proc/PID/cgroup: QEMU moved into cgroup @after (aux: v1 controller) */
 	J_KIND_COUNT,
 };
 
@@ -138,6 +139,16 @@ int isolation_apply(struct tuning_ctx *c);
 int shield_irqs_apply(struct tuning_ctx *c);
 int shield_tasks_apply(struct tuning_ctx *c);
 int smt_apply(struct tuning_ctx *c);
+
+/* The cgroup isolation makes (under the root of the hierarchy with the cpuset controller). */
+#define KVMRT_CGROUP "kvmrt"
+/*
+ * The root of the hierarchy isolation uses ("sys/fs/cgroup", "sys/fs/cgroup/cpuset"), with
+ * *ret_controller "" for cgroup v2 and "cpuset" for v1; NULL when there is none.
+ */
+const char *isolation_cgroup_root(const struct kvmrt_sysroot *s, const char **ret_controller);
+/* Moves the process of a J_PROCS entry back to the cgroup in @orig (its proc/PID/cgroup). */
+int adopt_restore(const struct kvmrt_sysroot *s, const struct journal_entry *e, const char *orig);
 
 /* cgroup directories: made with the control files a kernel would give them on a fixture tree. */
 int cgroup_mkdir(const struct kvmrt_sysroot *s, const char *path);

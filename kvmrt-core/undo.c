@@ -86,6 +86,8 @@ static int restore(struct undo *u, const struct journal_entry *e, const char *or
 		return cgroup_control_write(s, e->key, "-cpuset");
 	case J_MKDIR:
 		return cgroup_rmdir(s, e->key);
+	case J_PROCS:
+		return adopt_restore(s, e, orig);
 	case J_TASK:
 		r = key_number(e->key, "") < 0 ? -EINVAL : parse_cpus(e->kind, orig, &cpus);
 		if (r == 0) {

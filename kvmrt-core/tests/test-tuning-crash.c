@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host tuning after a crash: apply killed in a child right after each change
- * is journaled and right after it is made, then a fresh handle's undo puts the
- * tree back byte for byte; torn and damaged journals; an unwritable journal.
+ * Host tuning after a crash: apply and adopt killed in a child right after
+ * each change is journaled and right after it is made, then a fresh handle's
+ * undo puts the tree back byte for byte; torn and damaged journals; an unwritable journal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +39,10 @@ static void crash_hook(void *data, enum tuning_event ev, unsigned nth)
 		raise(SIGKILL);
 }
 
-/* Applies VM A (and VM B first when @two) with the hook; returns the changes seen. */
+/*
+ * Applies VM A (and VM B first when @two) with the hook, then moves A's QEMU
+ * process into the kvmrt cgroup (the last change); returns the changes seen.
+ */
 static unsigned apply_with_hook(const struct tt_host *h, struct crash_at *at, bool two)
 {
 	struct kvmrt_notes notes = {0};
@@ -49,6 +52,7 @@ static unsigned apply_with_hook(const struct tt_host *h, struct crash_at *at, bo
 		assert_true(tt_apply(h, t, TT_UUID_B, h->tree->cpuset_b, &notes) >= 0);
 	kvmrt_tuning_set_hook(t, crash_hook, at);
 	assert_true(tt_apply(h, t, TT_UUID_A, h->tree->cpuset_a, &notes) >= 0);
+	assert_int_equal(kvmrt_tuning_adopt(t, TT_UUID_A, TT_QEMU_PID, &notes), 0);
 	kvmrt_notes_done(&notes);
 	kvmrt_tuning_close(t);
 	return at->seen;
@@ -100,14 +104,34 @@ static void crash_and_recover(const struct tt_tree *tree, struct crash_at at, co
 	tt_host_done(&h);
 }
 
+static char *journal_path(const struct tt_host *h)
+{
+	char *p;
+
+	assert_true(asprintf(&p, "%s/journal", h->journal) > 0);
+	return p;
+}
+
+/* The changes apply_with_hook() makes; the last is the QEMU move where the tree isolates. */
 static unsigned count_changes(const struct tt_tree *tree, bool two)
 {
 	struct crash_at at = {0};
 	struct tt_host h;
+	char *path, *text;
+	size_t last;
 	unsigned n;
 
 	tt_host_init(&h, tree);
 	n = apply_with_hook(&h, &at, two);
+	path = journal_path(&h);
+	text = kt_read_file(path);
+	last = strlen(text) - 1;
+	while (last > 0 && text[last - 1] != '\n')
+		last--;
+	if (strcmp(tree->name, "workstation"))
+		assert_non_null(strstr(text + last, " procs adopt proc/700/cgroup "));
+	free(text);
+	free(path);
 	tt_host_done(&h);
 	return n;
 }
@@ -159,14 +183,6 @@ static void test_crash_beside_other_vm(void **state)
 {
 	(void)state;
 	crash_every_step(true);
-}
-
-static char *journal_path(const struct tt_host *h)
-{
-	char *p;
-
-	assert_true(asprintf(&p, "%s/journal", h->journal) > 0);
-	return p;
 }
 
 /* Applies VM A, then lets @damage rewrite the journal text; returns the undo's notes. */

@@ -20,15 +20,6 @@
 #include "tuning-private.h"
 #include "tuning-test.h"
 
-static void assert_file(const struct tt_host *h, const char *rel, const char *want)
-{
-	char *text = tt_read(h, rel);
-
-	if (strcmp(text, want))
-		fail_msg("%s: %s holds '%s', expected '%s'", h->tree->name, rel, text, want);
-	free(text);
-}
-
 static void assert_holds(const struct tt_host *h, const char *rel, const char *want)
 {
 	char *text = tt_read(h, rel);
@@ -55,17 +46,18 @@ static void check_isolation(const struct tt_host *h, const struct kvmrt_notes *n
 	const char *name = h->tree->name;
 
 	if (!strcmp(name, "smt2s")) {
-		assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus", "2-3,10-11");
-		assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus.partition", "isolated");
+		tt_assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus", "2-3,10-11");
+		tt_assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus.partition", "isolated");
 	} else if (!strcmp(name, "cgroup-v2")) {
-		assert_file(h, "sys/fs/cgroup/cgroup.subtree_control", "cpuset memory pids");
-		assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus", "2-3");
-		assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus.partition", "isolated");
+		tt_assert_file(h, "sys/fs/cgroup/cgroup.subtree_control", "cpuset memory pids");
+		tt_assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus", "2-3");
+		tt_assert_file(h, "sys/fs/cgroup/kvmrt/cpuset.cpus.partition", "isolated");
 	} else if (!strcmp(name, "cgroup-v1")) {
-		assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.cpus", "2-3,6-7");
-		assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.cpu_exclusive", "1");
-		assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.sched_load_balance", "0");
-		assert_file(h, "sys/fs/cgroup/cpuset/cpuset.sched_load_balance", "0");
+		tt_assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.cpus", "2-3,6-7");
+		tt_assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.mems", "0");
+		tt_assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.cpu_exclusive", "1");
+		tt_assert_file(h, "sys/fs/cgroup/cpuset/kvmrt/cpuset.sched_load_balance", "0");
+		tt_assert_file(h, "sys/fs/cgroup/cpuset/cpuset.sched_load_balance", "0");
 		assert_true(tt_notes_have(notes, "cgroup v1/v2 hybrid"));
 		assert_false(tt_notes_have(notes, "hold CPUs of the rt VMs"));
 	} else {
@@ -80,13 +72,13 @@ static void check_apply(const struct tt_host *h, const struct kvmrt_notes *notes
 
 	check_isolation(h, notes);
 	/* Spanning IRQs lose the owned CPUs; IRQs only on them go to the host's CPUs. */
-	assert_file(h, "proc/irq/1/smp_affinity_list", rest);
-	assert_file(h, "proc/irq/25/smp_affinity_list", rest);
-	assert_file(h, "proc/irq/26/smp_affinity_list", "5");
-	assert_file(h, "proc/irq/0/smp_affinity_list", "0");
-	assert_file(h, "proc/irq/default_smp_affinity", h->tree->mask_a);
+	tt_assert_file(h, "proc/irq/1/smp_affinity_list", rest);
+	tt_assert_file(h, "proc/irq/25/smp_affinity_list", rest);
+	tt_assert_file(h, "proc/irq/26/smp_affinity_list", "5");
+	tt_assert_file(h, "proc/irq/0/smp_affinity_list", "0");
+	tt_assert_file(h, "proc/irq/default_smp_affinity", h->tree->mask_a);
 	/* The managed one stays, with a note naming it and the boot parameter. */
-	assert_file(h, "proc/irq/24/smp_affinity_list", "2");
+	tt_assert_file(h, "proc/irq/24/smp_affinity_list", "2");
 	assert_true(tt_notes_have(notes, "IRQ 24 (nvme0q1) is managed"));
 	assert_true(asprintf(&want, "irqaffinity=%s isolcpus=managed_irq,", rest) > 0);
 	assert_true(tt_notes_have(notes, want));
@@ -98,7 +90,7 @@ static void check_apply(const struct tt_host *h, const struct kvmrt_notes *notes
 	assert_holds(h, "proc/15/status", "Cpus_allowed_list:\t2\n");
 	assert_holds(h, "proc/500/status", "Cpus_allowed_list:\t3\n");
 	if (h->tree->sibling_a)
-		assert_file(h, h->tree->sibling_a, "0");
+		tt_assert_file(h, h->tree->sibling_a, "0");
 }
 
 /* The journal names each sibling taken offline with the CPUs of its core. */
@@ -209,7 +201,7 @@ static void test_two_vms(void **state)
 		assert_false(kvmrt_tuning_active(t, TT_UUID_A));
 		assert_true(kvmrt_tuning_active(t, TT_UUID_B));
 		/* VM B's tuning is intact: IRQ 26 only loses B's CPU 5 now. */
-		assert_file(&h, "proc/irq/26/smp_affinity_list", "3");
+		tt_assert_file(&h, "proc/irq/26/smp_affinity_list", "3");
 		b_state = tt_snapshot(h.root);
 		kvmrt_tuning_close(t);
 		/* Re-tuning B from a new handle changes nothing. */
@@ -296,7 +288,7 @@ static void test_hostile_host_files(void **state)
 	assert_int_equal(tt_apply(&h, t, TT_UUID_A, h.tree->cpuset_a, &notes), 0);
 	assert_true(tt_notes_have(&notes, "default_smp_affinity: not a CPU mask ('zz,not a mask"));
 	assert_true(tt_notes_have(&notes, "SMT sibling CPU 11 cannot be taken offline"));
-	assert_file(&h, "sys/devices/system/cpu/cpu10/online", "0");
+	tt_assert_file(&h, "sys/devices/system/cpu/cpu10/online", "0");
 	undo_all(&h, t);
 	kvmrt_notes_done(&notes);
 	kvmrt_tuning_close(t);

@@ -126,6 +126,33 @@ void tt_assert_pristine(const struct tt_host *h)
 	free(now);
 }
 
+static bool has_v1_cpuset(const struct tt_host *h)
+{
+	return !strcmp(h->tree->name, "cgroup-v1");
+}
+
+const char *tt_qemu_cgroup(const struct tt_host *h)
+{
+	if (has_v1_cpuset(h))
+		return "12:cpuset:/" TT_QEMU_V1 "\n4:cpu,cpuacct:/" TT_QEMU_V1
+		       "\n1:name=systemd:/machine.slice\n0::/machine.slice\n";
+	return "0::/" TT_QEMU_V2 "\n";
+}
+
+/* VM A's QEMU process in libvirt's cgroup (no task/: the task step does not see it). */
+static void add_qemu(const struct tt_host *h)
+{
+	char rel[256], procs[32];
+
+	snprintf(rel, sizeof(rel), "proc/%d/cgroup", TT_QEMU_PID);
+	kt_put(h->root, rel, tt_qemu_cgroup(h));
+	snprintf(rel, sizeof(rel), "sys/fs/cgroup/%s/cgroup.procs",
+		 has_v1_cpuset(h) ? "cpuset/" TT_QEMU_V1 : TT_QEMU_V2);
+	/* Another process of the VM's scope (a helper) stays there. */
+	snprintf(procs, sizeof(procs), "690\n%d\n", TT_QEMU_PID);
+	kt_put(h->root, rel, procs);
+}
+
 void tt_host_init(struct tt_host *h, const struct tt_tree *tree)
 {
 	char rel[128], why[512];
@@ -147,6 +174,7 @@ void tt_host_init(struct tt_host *h, const struct tt_tree *tree)
 	src = test_source_path(rel);
 	copy_tree(src, h->root);
 	free(src);
+	add_qemu(h);
 	h->pristine = tt_snapshot(h->root);
 	if (kvmrt_sysroot_open(h->root, &h->s, why, sizeof(why)) < 0)
 		fail_msg("%s", why);
@@ -174,6 +202,15 @@ char *tt_read(const struct tt_host *h, const char *rel)
 		text[--len] = '\0';
 	free(path);
 	return text;
+}
+
+void tt_assert_file(const struct tt_host *h, const char *rel, const char *want)
+{
+	char *text = tt_read(h, rel);
+
+	if (strcmp(text, want))
+		fail_msg("%s: %s holds '%s', expected '%s'", h->tree->name, rel, text, want);
+	free(text);
 }
 
 void tt_plan(const struct tt_host *h, const char *uuid, const char *cpuset,

@@ -26,6 +26,15 @@ extern const unsigned tt_nr_trees;
 #define TT_UUID_A "aaaaaaaa-0000-4000-8000-00000000000a"
 #define TT_UUID_B "bbbbbbbb-0000-4000-8000-00000000000b"
 
+/*
+ * VM A's QEMU process, which tt_host_init() adds to every copy: proc/PID/cgroup
+ * and the cgroup.procs of libvirt's cgroup for it (TT_QEMU_V2 on cgroup v2,
+ * TT_QEMU_V1 in the v1 cpuset hierarchy), as libvirt leaves them.
+ */
+#define TT_QEMU_PID 700
+#define TT_QEMU_V2 "machine.slice/machine-qemu\\x2d1\\x2drt1.scope/libvirt/emulator"
+#define TT_QEMU_V1 "machine/qemu-1-rt1.libvirt-qemu/emulator"
+
 struct tt_host {
 	const struct tt_tree *tree;
 	char *tmp;     /* holds root/ and journal/ */
@@ -36,7 +45,9 @@ struct tt_host {
 	char *pristine; /* snapshot of the copy before any tuning */
 };
 
-/* Copies @tree and loads its topology. Fails the test on error. */
+/* The file proc/TT_QEMU_PID/cgroup of @h as tt_host_init() writes it (borrowed). */
+const char *tt_qemu_cgroup(const struct tt_host *h);
+/* Copies @tree (with VM A's QEMU process) and loads its topology. Fails the test on error. */
 void tt_host_init(struct tt_host *h, const struct tt_tree *tree);
 void tt_host_done(struct tt_host *h);
 /* Every directory and file under @dir with its contents, in name order (free() it). */
@@ -45,6 +56,8 @@ char *tt_snapshot(const char *dir);
 void tt_assert_pristine(const struct tt_host *h);
 /* The file @rel of the tree without its trailing newline (free() it). */
 char *tt_read(const struct tt_host *h, const char *rel);
+/* Fails the test unless the file @rel of the tree holds @want (trailing newlines aside). */
+void tt_assert_file(const struct tt_host *h, const char *rel, const char *want);
 /* Plans rt VM @uuid on @cpuset with one vCPU (free with kvmrt_plan_vm_done()). */
 void tt_plan(const struct tt_host *h, const char *uuid, const char *cpuset,
 	     struct kvmrt_vm_plan *ret);
