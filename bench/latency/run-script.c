@@ -154,7 +154,8 @@ char *lat_script_main(const struct lat_run_params *p, const struct lat_system *s
 		return NULL;
 	fputs("cd ", f);
 	lat_sh_quote(f, work);
-	fputs(" || exit 125\necho $$ > pid\n", f);
+	/* Renamed into place: a reader never sees the file before the pid is in it. */
+	fputs(" || exit 125\necho $$ > pid.new && mv pid.new pid\n", f);
 	if (p->load != LAT_LOAD_NONE)
 		load_command(f, p, plan);
 	fputs("exec ", f);
