@@ -59,38 +59,35 @@ static const struct {
 static int parse_option(int c, const char *arg, struct lat_measure_params *p, char *why,
 			size_t why_len)
 {
-	unsigned count;
-
 	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
 		if (numbers[i].c != c)
 			continue;
 		if (tool_parse_u64(arg, numbers[i].min, numbers[i].max,
 				   (uint64_t *)((char *)p + numbers[i].offset)) == 0)
 			return 0;
-		snprintf(why, why_len, "-%c '%s': expected a number from %" PRIu64 " to %" PRIu64,
-			 c, arg, numbers[i].min, numbers[i].max);
-		return -EINVAL;
+		return tool_why(why, why_len,
+				"-%c '%s': expected a number from %" PRIu64 " to %" PRIu64, c, arg,
+				numbers[i].min, numbers[i].max);
 	}
 	switch (c) {
 	case 'a':
 		p->cpus = arg;
-		if (cpulist_parse(arg, LAT_CPUS_MAX, NULL, &count) == 0 && count > 0)
+		if (lat_cpus_valid(arg))
 			return 0;
-		snprintf(why, why_len, "-a '%s': expected a CPU list such as 1-3,5 (below %d)", arg,
-			 LAT_CPUS_MAX);
-		return -EINVAL;
+		return tool_why(why, why_len,
+				"-a '%s': expected a CPU list such as 1-3,5 (below %d)", arg,
+				LAT_CPUS_MAX);
 	case 'D':
 		if (lat_parse_duration(arg, &p->duration_s) == 0)
 			return 0;
-		snprintf(why, why_len, "-D '%s': not a duration from 1 s to 7 days (as for run)",
-			 arg);
-		return -EINVAL;
+		return tool_why(why, why_len,
+				"-D '%s': not a duration from 1 s to 7 days (as for run)", arg);
 	case OPT_POLICY:
 		if (!strcmp(arg, "other"))
 			return 0;
-		snprintf(why, why_len, "--policy '%s': only 'other' (use cyclictest for "
-			 "real-time policies)", arg);
-		return -EINVAL;
+		return tool_why(why, why_len,
+				"--policy '%s': only 'other' (use cyclictest for real-time policies)",
+				arg);
 	case OPT_JSON:
 		p->json = arg;
 		return 0;
@@ -104,8 +101,7 @@ static int parse_option(int c, const char *arg, struct lat_measure_params *p, ch
 		p->version = true;
 		return 0;
 	default:
-		snprintf(why, why_len, "unknown option or missing value (see --help)");
-		return -EINVAL;
+		return tool_why(why, why_len, "unknown option or missing value (see --help)");
 	}
 }
 

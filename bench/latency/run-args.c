@@ -117,11 +117,16 @@ static int parse_load(const char *arg, enum lat_load *ret, char *why, size_t why
 	return tool_why(why, why_len, "--load '%s': expected none, stress or hackbench", arg);
 }
 
-static int parse_cpus(const char *arg, char *why, size_t why_len)
+bool lat_cpus_valid(const char *s)
 {
 	unsigned count;
 
-	if (cpulist_parse(arg, LAT_CPUS_MAX, NULL, &count) < 0 || count == 0)
+	return cpulist_parse(s, LAT_CPUS_MAX, NULL, &count) == 0 && count > 0;
+}
+
+static int parse_cpus(const char *arg, char *why, size_t why_len)
+{
+	if (!lat_cpus_valid(arg))
 		return tool_why(why, why_len, "--cpus '%s': expected a CPU list such as 1-3,5",
 				arg);
 	return 0;

@@ -77,6 +77,8 @@ static inline bool lat_system_is_local(const struct lat_system *s)
 
 /* A duration "90", "90s", "15m", "2h" or "1d" in seconds (1 s to 7 days). */
 int lat_parse_duration(const char *s, uint64_t *ret_s);
+/* Whether @s is a CPU list ("1-3,5") naming at least one CPU below LAT_CPUS_MAX. */
+bool lat_cpus_valid(const char *s);
 
 /*
  * What the probe learnt of one system and how it is measured there.
