@@ -11,10 +11,14 @@
  * prefix; the units stay buffered for a later flush.
  *
  * With xt_frame_writer_set_async() a thread of the writer compresses and
- * writes each full frame while the caller fills the next buffer (two raw
- * buffers swap). Only that thread then touches the ZSTD_CCtx, the output
- * buffer and the file; a write failure loses the frame in flight and is
- * returned by the next call that waits for the thread.
+ * writes full frames while the caller fills the next buffer: sealed frames
+ * wait in a queue of a fixed depth, and the caller waits only when the
+ * queue is full (the recorder's readers must not stop when compression is
+ * held up for a moment). Raw buffers come back through a spare list, so a
+ * steady stream allocates nothing. Only that thread then touches the
+ * ZSTD_CCtx, the output buffer and the file; a write failure loses the
+ * frame in flight and is returned by the next call that waits for the
+ * thread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,14 +57,24 @@ struct frame_job {
 	uint64_t first_ts, last_ts;
 };
 
+/* A raw buffer that is free again. */
+struct spare_buffer {
+	uint8_t *raw;
+	size_t cap;
+};
+
 struct frame_thread {
 	pthread_t id;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool pending; /* @job is to be written */
+	pthread_cond_t work; /* a job was queued, or stop */
+	pthread_cond_t done; /* a job was taken off the queue or written */
 	bool stop;
-	int err;      /* first failure of the thread, sticky */
-	struct frame_job job;
+	bool busy;           /* a job taken off the queue is being written */
+	int err;             /* first failure of the thread, sticky */
+	struct frame_job *queue; /* ring of @depth jobs, @queued of them from @head */
+	unsigned depth, head, queued;
+	struct spare_buffer *spares; /* free raw buffers, at most depth + 1 */
+	unsigned nr_spares;
 };
 
 void xt_frame_header_encode(const struct xt_frame_header *h, uint8_t out[XT_FRAME_HEADER_SIZE])
@@ -192,61 +206,77 @@ static void *frame_thread_main(void *arg)
 {
 	struct xt_frame_writer *w = arg;
 	struct frame_thread *t = w->thread;
+	struct frame_job job;
 	int r;
 
 	pthread_mutex_lock(&t->lock);
 	for (;;) {
-		while (!t->pending && !t->stop)
-			pthread_cond_wait(&t->cond, &t->lock);
-		if (!t->pending)
+		while (!t->queued && !t->stop)
+			pthread_cond_wait(&t->work, &t->lock);
+		if (!t->queued)
 			break;
+		job = t->queue[t->head];
+		t->head = (t->head + 1) % t->depth;
+		t->queued--;
+		t->busy = true;
+		pthread_cond_broadcast(&t->done); /* room in the queue */
 		pthread_mutex_unlock(&t->lock);
-		r = write_frame(w, &t->job); /* the caller does not touch the job meanwhile */
+		r = write_frame(w, &job); /* the caller does not touch the job meanwhile */
 		pthread_mutex_lock(&t->lock);
 		if (r < 0 && !t->err)
 			t->err = r;
-		t->pending = false;
-		pthread_cond_broadcast(&t->cond);
+		t->spares[t->nr_spares++] = (struct spare_buffer){ job.raw, job.cap };
+		t->busy = false;
+		pthread_cond_broadcast(&t->done);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return NULL;
 }
 
-/* Waits until the thread has no frame in hand; returns its first failure or 0. */
+/* Waits until every queued frame is written; returns the thread's first failure or 0. */
 static int thread_wait(struct frame_thread *t)
 {
 	int r;
 
 	pthread_mutex_lock(&t->lock);
-	while (t->pending)
-		pthread_cond_wait(&t->cond, &t->lock);
+	while (t->queued || t->busy)
+		pthread_cond_wait(&t->done, &t->lock);
 	r = t->err;
 	pthread_mutex_unlock(&t->lock);
 	return r;
 }
 
-/* Hands the buffered units to the thread, taking its spare buffer in exchange. */
+/*
+ * Queues the buffered units for the thread (waiting only while the queue is
+ * full) and goes on in a spare buffer, or in a new one allocated by the
+ * next unit. After a failure of the thread, returns it and keeps the units.
+ */
 static int thread_seal(struct xt_frame_writer *w)
 {
 	struct frame_thread *t = w->thread;
-	uint8_t *spare;
-	size_t spare_cap;
-	int r = thread_wait(t);
+	struct spare_buffer spare = { NULL, 0 };
+	int r;
 
+	pthread_mutex_lock(&t->lock);
+	while (t->queued == t->depth && !t->err)
+		pthread_cond_wait(&t->done, &t->lock);
+	r = t->err;
+	if (r == 0) {
+		t->queue[(t->head + t->queued) % t->depth] = (struct frame_job){
+			w->raw, w->raw_len, w->raw_cap, w->count, w->first_ts, w->last_ts
+		};
+		t->queued++;
+		if (t->nr_spares)
+			spare = t->spares[--t->nr_spares];
+		pthread_cond_signal(&t->work);
+	}
+	pthread_mutex_unlock(&t->lock);
 	if (r < 0)
 		return r;
-	spare = t->job.raw;
-	spare_cap = t->job.cap;
-	t->job = (struct frame_job){ w->raw, w->raw_len, w->raw_cap, w->count, w->first_ts,
-				     w->last_ts };
-	w->raw = spare;
-	w->raw_cap = spare_cap;
+	w->raw = spare.raw;
+	w->raw_cap = spare.cap;
 	w->raw_len = 0;
 	w->count = 0;
-	pthread_mutex_lock(&t->lock);
-	t->pending = true;
-	pthread_cond_signal(&t->cond);
-	pthread_mutex_unlock(&t->lock);
 	return 0;
 }
 
@@ -281,39 +311,57 @@ int xt_frame_writer_flush(struct xt_frame_writer *w)
 	return r;
 }
 
-int xt_frame_writer_set_async(struct xt_frame_writer *w)
+static void thread_free(struct frame_thread *t)
+{
+	pthread_cond_destroy(&t->done);
+	pthread_cond_destroy(&t->work);
+	pthread_mutex_destroy(&t->lock);
+	for (unsigned i = 0; i < t->nr_spares; i++)
+		free(t->spares[i].raw);
+	free(t->spares);
+	free(t->queue);
+	free(t);
+}
+
+int xt_frame_writer_set_async(struct xt_frame_writer *w, unsigned depth)
 {
 	struct frame_thread *t;
 
+	if (depth == 0)
+		return -EINVAL;
 	if (w->thread)
 		return 0;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	pthread_mutex_init(&t->lock, NULL);
-	pthread_cond_init(&t->cond, NULL);
+	pthread_cond_init(&t->work, NULL);
+	pthread_cond_init(&t->done, NULL);
+	t->depth = depth;
+	t->queue = calloc(depth, sizeof(*t->queue));
+	t->spares = calloc(depth + 1, sizeof(*t->spares));
+	if (!t->queue || !t->spares) {
+		thread_free(t);
+		return -ENOMEM;
+	}
 	w->thread = t;
 	if (pthread_create(&t->id, NULL, frame_thread_main, w) != 0) {
 		w->thread = NULL;
-		pthread_cond_destroy(&t->cond);
-		pthread_mutex_destroy(&t->lock);
-		free(t);
+		thread_free(t);
 		return -EAGAIN;
 	}
 	return 0;
 }
 
+/* Writes what is queued, then ends the thread. */
 static void thread_stop(struct frame_thread *t)
 {
 	pthread_mutex_lock(&t->lock);
 	t->stop = true;
-	pthread_cond_signal(&t->cond);
+	pthread_cond_signal(&t->work);
 	pthread_mutex_unlock(&t->lock);
 	pthread_join(t->id, NULL);
-	pthread_cond_destroy(&t->cond);
-	pthread_mutex_destroy(&t->lock);
-	free(t->job.raw);
-	free(t);
+	thread_free(t);
 }
 
 int xt_frame_writer_unit(struct xt_frame_writer *w, size_t len, uint64_t first_ts,
@@ -366,7 +414,7 @@ void xt_frame_writer_free(struct xt_frame_writer *w)
 	if (!w)
 		return;
 	if (w->thread)
-		thread_stop(w->thread); /* a frame in flight is finished first */
+		thread_stop(w->thread); /* queued frames are written first */
 	ZSTD_freeCCtx(w->cctx);
 	free(w->raw);
 	free(w->out);

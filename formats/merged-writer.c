@@ -21,6 +21,7 @@
 
 #define MERGED_FRAME_BYTES (1u << 20)
 #define MERGED_ZSTD_LEVEL -1
+#define MERGED_QUEUE_FRAMES 1 /* one frame waits while the one before is compressed */
 
 struct xt_merged_writer {
 	struct xt_dump_writer *dir; /* the directory, its metadata and copied files */
@@ -65,7 +66,7 @@ int xt_merged_writer_create(const char *dir, unsigned flags, struct xt_merged_wr
 	if (r < 0)
 		goto fail;
 	/* compression overlaps the merge; without a thread it runs inline */
-	(void)xt_frame_writer_set_async(w->stream);
+	(void)xt_frame_writer_set_async(w->stream, MERGED_QUEUE_FRAMES);
 	*ret = w;
 	return 0;
 fail:

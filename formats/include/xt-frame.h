@@ -69,17 +69,20 @@ int xt_frame_writer_unit(struct xt_frame_writer *w, size_t len, uint64_t first_t
 
 /*
  * From now on, compresses and writes full frames in a thread of the writer
- * while the caller goes on appending (two frame buffers). A failed write
- * then loses that frame and is returned by a later append, flush or
- * close. Returns 0, -ENOMEM or -EAGAIN (no thread: the writer stays synchronous).
+ * while the caller goes on appending. Up to @depth sealed frames wait for
+ * the thread; the caller waits only when that many do (memory: up to
+ * @depth + 2 frame buffers). A failed write then loses that frame and is
+ * returned by a later append, seal or flush. Returns 0, -EINVAL (@depth 0),
+ * -ENOMEM or -EAGAIN (no thread: the writer stays synchronous).
  */
-int xt_frame_writer_set_async(struct xt_frame_writer *w);
+int xt_frame_writer_set_async(struct xt_frame_writer *w, unsigned depth);
 
 /*
  * Ends the frame being filled (no-op when empty): the next unit starts a
  * new frame, for callers whose units depend on the earlier units of their
- * frame. With xt_frame_writer_set_async() the frame goes to the thread
- * without waiting for it to be written. 0 or negative errno.
+ * frame. With xt_frame_writer_set_async() the frame goes to the thread's
+ * queue without waiting for it to be written (unless the queue is full).
+ * 0 or negative errno.
  */
 int xt_frame_writer_seal(struct xt_frame_writer *w);
 

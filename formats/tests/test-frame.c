@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -189,7 +190,7 @@ static void frame_size_case(struct written *f, bool async)
 	test_fill(all, 100 * 3000, 7);
 	assert_int_equal(xt_frame_writer_new(fd, CPU, 10000, 1, &w), 0);
 	if (async)
-		assert_int_equal(xt_frame_writer_set_async(w), 0);
+		assert_int_equal(xt_frame_writer_set_async(w, 1), 0);
 	for (unsigned i = 0; i < 100; i++)
 		assert_int_equal(xt_frame_writer_append(w, all + i * 3000, 3000, i, i), 0);
 	assert_int_equal(xt_frame_writer_flush(w), 0);
@@ -236,7 +237,7 @@ static void test_async_write_failure(void **state)
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(xt_frame_writer_new(fd, CPU, 1u << 20, 3, &w), 0);
-	assert_int_equal(xt_frame_writer_set_async(w), 0);
+	assert_int_equal(xt_frame_writer_set_async(w, 1), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		append_frame(w, f, i);
 		assert_int_equal(xt_frame_writer_flush(w), 0);
@@ -255,6 +256,84 @@ static void test_async_write_failure(void **state)
 	xt_frame_writer_free(w);
 	expect_frames(f, f->damaged, 2, -1, &diags);
 	assert_int_equal(diags.n, 0);
+}
+
+/* What a pipe delivered, collected by a thread of the test. */
+struct pipe_sink {
+	int fd;
+	uint8_t *data;
+	size_t len, cap;
+};
+
+static void *sink_main(void *arg)
+{
+	struct pipe_sink *k = arg;
+	ssize_t n;
+
+	for (;;) {
+		if (k->cap - k->len < 65536) {
+			k->cap = k->cap * 2 + 65536;
+			k->data = realloc(k->data, k->cap);
+			assert_non_null(k->data);
+		}
+		n = read(k->fd, k->data + k->len, k->cap - k->len);
+		if (n <= 0)
+			break;
+		k->len += n;
+	}
+	return NULL;
+}
+
+/*
+ * With a queue of 4, sealing frames does not wait while the thread is stuck
+ * writing (a pipe nobody reads yet: a held-up disk): 1 frame in hand and 4
+ * queued are sealed at once (the alarm kills a test that blocks). Once the
+ * pipe is read, all 5 come out whole and in order.
+ */
+static void test_async_queue(void **state)
+{
+	struct written *f = *state;
+	enum { FRAMES = 5, FRAME_LEN = 200000 };
+	_cleanup_free_ uint8_t *all = malloc(FRAMES * FRAME_LEN);
+	struct pipe_sink sink = { 0 };
+	const struct xt_frame_header *h;
+	struct xt_frame_writer *w;
+	struct xt_frame_reader *r;
+	const void *payload;
+	pthread_t sink_thread;
+	unsigned frames = 0;
+	int fds[2];
+
+	assert_non_null(all);
+	test_fill(all, FRAMES * FRAME_LEN, 11); /* incompressible: each frame overfills the pipe */
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	assert_int_equal(xt_frame_writer_new(fds[1], CPU, 256 * 1024, 1, &w), 0);
+	assert_int_equal(xt_frame_writer_set_async(w, 4), 0);
+	alarm(20);
+	for (unsigned i = 0; i < FRAMES; i++) {
+		assert_int_equal(xt_frame_writer_append(w, all + i * FRAME_LEN, FRAME_LEN, i, i), 0);
+		assert_int_equal(xt_frame_writer_seal(w), 0);
+	}
+	alarm(0);
+	sink.fd = fds[0];
+	assert_int_equal(pthread_create(&sink_thread, NULL, sink_main, &sink), 0);
+	assert_int_equal(xt_frame_writer_flush(w), 0);
+	xt_frame_writer_free(w);
+	close(fds[1]);
+	pthread_join(sink_thread, NULL);
+	close(fds[0]);
+
+	test_write(f->damaged, sink.data, sink.len);
+	free(sink.data);
+	assert_int_equal(xt_frame_reader_open(f->damaged, CPU, NULL, NULL, &r), 0);
+	while (xt_frame_reader_next(r, &h, &payload) == 1) {
+		assert_int_equal(h->first_ts, frames);
+		assert_int_equal(h->raw_size, FRAME_LEN);
+		assert_memory_equal(payload, all + frames * FRAME_LEN, FRAME_LEN);
+		frames++;
+	}
+	xt_frame_reader_free(r);
+	assert_int_equal(frames, FRAMES);
 }
 
 static bool is_frame_start(const struct written *f, uint64_t off)
@@ -501,6 +580,7 @@ static void test_writer_arguments(void **state)
 	assert_int_equal(xt_frame_writer_append(w, f->raw[0], XT_FRAME_MAX_RAW + 1, 0, 0),
 			 -EINVAL);
 	assert_int_equal(xt_frame_writer_append(w, NULL, 10, 0, 0), -EINVAL);
+	assert_int_equal(xt_frame_writer_set_async(w, 0), -EINVAL);
 	xt_frame_writer_free(w);
 	xt_frame_writer_free(NULL);
 }
@@ -512,6 +592,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frame_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frame_size_async, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_async_write_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_async_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flip_each_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_sizes, setup, teardown),
