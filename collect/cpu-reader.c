@@ -11,8 +11,9 @@
  * read() hands those out), and flushes the writer. Asked to flush meanwhile
  * (xc_cpu_reader_flush), it moves what the buffer holds at once, the partial
  * page too, and writes its frame. Full frames are compressed by the frame
- * writer's own thread. An on-demand reader (the flight recorder) has no
- * thread: the same drain runs at each flush.
+ * writer's own thread. The reader runs on the CPU it reads and at a
+ * real-time priority where allowed (reader-sched.c). An on-demand reader
+ * (the flight recorder) has no thread: the same drain runs at each flush.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +30,8 @@
 #include "xcollect.h"
 
 #define PIPE_BYTES (1u << 20)
-#define IDLE_MS 2 /* after a wake-up with no full page: a 1 MiB buffer fills in 20 ms */
-#define READER_NICE -10
+#define IDLE_MS 2 /* after a wake-up with no full page: a storm fills 1 MiB in 5 ms */
+#define QUEUE_FRAMES 8 /* frames (of 1 MiB) waiting for compression before a reader waits */
 #define BATCH_DIVISOR 16 /* keep splicing while chunks of 1/16 of the pipe come */
 #define FLUSH_WAIT_MS 10000 /* a thread that does not answer a flush in this time is stuck */
 
@@ -307,18 +307,16 @@ static void *reader_main(void *arg)
 	struct xc_cpu_reader *r = arg;
 
 	/*
-	 * Ahead of ordinary tasks (a syscall storm on every CPU starves a
-	 * reader at equal weight while its buffer overflows); not real-time,
-	 * so a recording never delays the system's RT work. Best effort.
+	 * Frames are compressed by a thread of the writer, started before we
+	 * pin and raise ourselves: it runs wherever the recorder may, at nice
+	 * -10 but never real-time, while we go on moving pages; a frame's
+	 * compression holds the buffer up only when QUEUE_FRAMES frames wait.
+	 * Without it (-EAGAIN), we compress ourselves.
 	 */
-	setpriority(PRIO_PROCESS, gettid(), READER_NICE);
-	/*
-	 * Frames are compressed by a thread of the writer, started from here
-	 * so that it shares our priority, while we go on moving pages: a
-	 * frame's compression no longer holds the buffer up. Without it
-	 * (-EAGAIN), we compress ourselves.
-	 */
-	xt_frame_writer_set_async(r->cfg.writer);
+	xc_reader_set_nice();
+	xt_frame_writer_set_async(r->cfg.writer, QUEUE_FRAMES);
+	xc_reader_pin(r->cfg.cpu);
+	r->result.realtime = xc_reader_raise_priority(r->cfg.fifo_priority);
 	r->result.error = run(r);
 	pthread_mutex_lock(&r->flush.lock);
 	r->flush.ended = true;

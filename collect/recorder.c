@@ -531,6 +531,7 @@ static int start_reader(struct xc_recorder *rec, unsigned cpu)
 		.cpu = cpu,
 		.stop_fd = rec->stop_fd,
 		.page_size = rec->fmt.page_size,
+		.fifo_priority = rec->cfg.reader_fifo,
 		.on_demand = rec->cfg.mode == XC_MODE_OVERWRITE,
 	};
 	int fd, r;
@@ -855,6 +856,10 @@ static void join_readers(struct xc_recorder *rec)
 		xc_cpu_reader_join(rec->readers[cpu], &res);
 		rec->readers[cpu] = NULL;
 		rec->summary.events += res.events;
+		if (rec->cfg.mode != XC_MODE_OVERWRITE) {
+			rec->summary.readers++;
+			rec->summary.readers_realtime += res.realtime;
+		}
 		if (res.error < 0 && !rec->summary.reader_error) {
 			rec->summary.reader_error = res.error;
 			rec->summary.reader_error_cpu = cpu;
@@ -863,6 +868,22 @@ static void join_readers(struct xc_recorder *rec)
 }
 
 /* Per-CPU losses into the metadata, and the bytes each CPU file holds. */
+/*
+ * "reader_sched": how the reader threads ran (fifo:PRIO, other, or
+ * other,fifo_refused when SCHED_FIFO was asked for and refused to some):
+ * the first thing to look at when a dump lost events.
+ */
+static int record_reader_sched(struct xc_recorder *rec)
+{
+	const struct xc_record_summary *s = &rec->summary;
+
+	if (s->readers_realtime == s->readers)
+		return xt_dump_writer_set(rec->writer, "reader_sched", "fifo:%u",
+					  rec->cfg.reader_fifo);
+	return xt_dump_writer_set(rec->writer, "reader_sched", "%s",
+				  rec->cfg.reader_fifo ? "other,fifo_refused" : "other");
+}
+
 static int account_cpus(struct xc_recorder *rec)
 {
 	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {
@@ -921,6 +942,8 @@ int xc_recorder_stop(struct xc_recorder *rec, struct xc_record_summary *ret, cha
 		rec->gs_flush = false;
 	join_readers(rec);
 	r = account_cpus(rec);
+	if (r >= 0 && rec->summary.readers)
+		r = record_reader_sched(rec);
 	/* Nothing more comes from the instance: remove it before anything else can fail. */
 	xc_session_destroy(rec->session);
 	rec->session = NULL;

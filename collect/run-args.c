@@ -23,6 +23,7 @@ enum {
 	OPT_STOP_ON_TRIGGER,
 	OPT_GS_FLUSH,
 	OPT_NO_GS_FLUSH,
+	OPT_READER_PRIO,
 };
 
 void run_print_help(void)
@@ -48,6 +49,10 @@ void run_print_help(void)
 	       "      --stop-on-trigger   end when tracing_on goes 0 (default: flush, re-arm)\n"
 	       "      --gs-flush          arm the guest-services flush trigger (default when\n"
 	       "                          kvm:kvm_hypercall is recorded); --no-gs-flush: never\n"
+	       "      --reader-prio PRIO  SCHED_FIFO priority of the per-CPU readers (default\n"
+	       "                          1, the lowest: they yield to every RT task above);\n"
+	       "                          0: SCHED_OTHER at nice -10 (may lose events under\n"
+	       "                          load); refused real-time falls back to that too\n"
 	       "  -q, --quiet             no summary line\n"
 	       "  -v, --verbose           say which default events this kernel lacks\n"
 	       "  -h, --help              show this help\n"
@@ -113,6 +118,8 @@ static int check_cpus(struct run_params *p, const char *list, char *why, size_t 
 
 static int parse_option(struct run_params *p, int c, const char *arg, char *why, size_t why_len)
 {
+	uint64_t prio;
+
 	switch (c) {
 	case 'o':
 		if (!*arg) {
@@ -163,6 +170,14 @@ static int parse_option(struct run_params *p, int c, const char *arg, char *why,
 			return -EINVAL;
 		}
 		return 0;
+	case OPT_READER_PRIO:
+		if (tool_parse_u64(arg, 0, 99, &prio) < 0) {
+			snprintf(why, why_len, "--reader-prio '%s': expected 0 (SCHED_OTHER) or a "
+				 "SCHED_FIFO priority from 1 to 99", arg);
+			return -EINVAL;
+		}
+		p->reader_fifo = (unsigned)prio;
+		return 0;
 	case 'q':
 		p->quiet = true;
 		return 0;
@@ -190,6 +205,7 @@ int run_parse_args(int argc, char **argv, struct run_params *ret, char *why, siz
 		{ "stop-on-trigger", no_argument, NULL, OPT_STOP_ON_TRIGGER },
 		{ "gs-flush", no_argument, NULL, OPT_GS_FLUSH },
 		{ "no-gs-flush", no_argument, NULL, OPT_NO_GS_FLUSH },
+		{ "reader-prio", required_argument, NULL, OPT_READER_PRIO },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -197,7 +213,7 @@ int run_parse_args(int argc, char **argv, struct run_params *ret, char *why, siz
 		{}
 	};
 	struct run_params p = { .output = XRUN_DEFAULT_OUTPUT, .clock = XC_CLOCK_TOD,
-				.gs_flush = -1 };
+				.gs_flush = -1, .reader_fifo = XC_READER_FIFO_DEFAULT };
 	int c, r;
 
 	optind = 0;

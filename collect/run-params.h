@@ -28,6 +28,7 @@ struct run_params {
 	bool top_level;                     /* --top-level */
 	bool stop_on_trigger;               /* --stop-on-trigger */
 	int gs_flush;                       /* --gs-flush 1, --no-gs-flush 0, -1 = by events */
+	unsigned reader_fifo;               /* --reader-prio, XC_READER_FIFO_DEFAULT */
 	bool quiet;                         /* -q */
 	bool verbose;                       /* -v */
 	char *const *command;               /* COMMAND [ARG]..., NULL-terminated, borrowed from argv */

@@ -268,6 +268,7 @@ char *xc_session_read_trigger(const struct xc_session *s, const char *system, co
 /* Sub-buffer size of the instance (buffer_subbuf_size_kb); -ENOENT on older kernels. */
 int xc_session_subbuf_size(const struct xc_session *s, size_t *ret);
 
+
 /* Opens per_cpu/cpu@cpu/trace_pipe_raw non-blocking. Returns the fd or a negative errno. */
 int xc_session_open_cpu(const struct xc_session *s, unsigned cpu);
 
@@ -298,6 +299,32 @@ int xc_dump_copy_formats(struct xt_dump_writer *w, const char *tracing_dir,
 /* Copies printk_formats, saved_cmdlines and saved_tgids (those that exist). */
 int xc_dump_copy_tables(struct xt_dump_writer *w, const char *tracing_dir);
 
+/* ---- reader-sched.c ------------------------------------------------------- */
+
+#define XC_READER_FIFO_DEFAULT 1 /* the lowest real-time priority */
+
+/* Nice -10 for the calling thread, and the threads it starts afterwards. */
+void xc_reader_set_nice(void);
+
+/*
+ * Raises the calling thread: SCHED_FIFO @fifo_priority (1-99), so that a
+ * woken reader preempts the work filling its buffer at once, yet yields to
+ * every real-time task above it. With 0, or where real-time is refused (no
+ * CAP_SYS_NICE, a cgroup without RT runtime), SCHED_OTHER at nice -10 with
+ * EEVDF's shortest slice (kernels 6.12 and later). Returns true when the
+ * thread runs real-time.
+ */
+bool xc_reader_raise_priority(unsigned fifo_priority);
+
+/*
+ * Pins the calling thread to @cpu when the recorder may run there: the work
+ * that fills the buffer then yields to its reader, and a CPU held by
+ * something else holds up no other CPU's reader. CPUs the recorder was kept
+ * off (isolated, taskset) stay untouched: their readers run wherever the
+ * recorder may. Best effort.
+ */
+void xc_reader_pin(unsigned cpu);
+
 /* ---- cpu-reader.c --------------------------------------------------------- */
 
 struct xc_cpu_reader_config {
@@ -305,6 +332,7 @@ struct xc_cpu_reader_config {
 	int raw_fd;                     /* trace_pipe_raw, non-blocking: taken over (also on failure) */
 	int stop_fd;                    /* borrowed: readable once the reader must drain and end */
 	size_t page_size;
+	unsigned fifo_priority;         /* the thread's SCHED_FIFO priority, 0: SCHED_OTHER */
 	struct xt_frame_writer *writer; /* borrowed: this CPU's frame writer */
 	struct xc_page_scanner *scanner; /* taken over (also on failure) */
 	bool on_demand;                 /* no thread: pages move only in xc_cpu_reader_drain() */
@@ -313,7 +341,8 @@ struct xc_cpu_reader_config {
 struct xc_cpu_reader_result {
 	uint64_t pages;
 	uint64_t events;
-	int error; /* first negative errno met, 0 if none */
+	int error;     /* first negative errno met, 0 if none */
+	bool realtime; /* the thread ran at its SCHED_FIFO priority */
 };
 
 struct xc_cpu_reader;
@@ -374,6 +403,7 @@ struct xc_record_config {
 	bool top_level;                 /* record in the top-level buffer */
 	bool stop_on_trigger;           /* tracing_on 0 from elsewhere ends the recording */
 	int gs_flush;                   /* 1 arm, 0 not, -1 when kvm:kvm_hypercall is recorded */
+	unsigned reader_fifo;           /* SCHED_FIFO priority of the readers, 0: SCHED_OTHER */
 	pid_t session;                  /* names the instance "xtrace-SESSION" */
 };
 
@@ -384,6 +414,7 @@ struct xc_record_summary {
 	const uint64_t *lost; /* per CPU: overruns + dropped events; borrowed from the recorder */
 	int reader_error;  /* first error of a reader thread, 0 if none */
 	unsigned reader_error_cpu;
+	unsigned readers, readers_realtime; /* reader threads, and those that ran SCHED_FIFO */
 };
 
 struct xc_recorder;

@@ -114,7 +114,10 @@ static void report_summary(const struct xc_record_summary *sum, const struct run
 				cpu, sum->lost[cpu]);
 		else
 			fprintf(stderr, "%s: LOST %" PRIu64 " events on cpu%u: use -b to enlarge "
-				"buffers\n", tool_name(), sum->lost[cpu], cpu);
+				"buffers%s\n", tool_name(), sum->lost[cpu], cpu,
+				sum->readers_realtime < sum->readers ?
+				" (the readers ran SCHED_OTHER: real-time was refused or "
+				"--reader-prio 0)" : "");
 	}
 }
 
@@ -167,6 +170,7 @@ static int record(const struct run_params *p, const sigset_t *child_mask)
 		.top_level = p->top_level,
 		.stop_on_trigger = p->stop_on_trigger,
 		.gs_flush = p->gs_flush,
+		.reader_fifo = p->reader_fifo,
 		.session = getpid(),
 	};
 	struct xc_record_summary sum = {};

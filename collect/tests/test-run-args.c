@@ -35,6 +35,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.clock, XC_CLOCK_TOD);
 	assert_int_equal(p.nr_specs, 0);
 	assert_int_equal(p.buffer_kb, 0);
+	assert_int_equal(p.reader_fifo, XC_READER_FIFO_DEFAULT);
 	assert_false(p.quiet);
 	assert_false(p.verbose);
 	assert_string_equal(p.command[0], "sleep");
@@ -66,6 +67,13 @@ static void test_session_options(void **state)
 	assert_null(p.cpus);
 	assert_int_equal(parse(3, (char *[]){ "xtrace-run", "--gs-flush", "true", NULL }, &p), 0);
 	assert_int_equal(p.gs_flush, 1);
+	assert_int_equal(parse(4, (char *[]){ "xtrace-run", "--reader-prio", "0", "true", NULL }, &p),
+			 0);
+	assert_int_equal(p.reader_fifo, 0);
+	assert_int_equal(parse(4, (char *[]){ "xtrace-run", "--reader-prio", "99", "true", NULL },
+			       &p),
+			 0);
+	assert_int_equal(p.reader_fifo, 99);
 }
 
 static void assert_refused(char **argv, int argc, const char *reason)
@@ -92,6 +100,12 @@ static void test_session_options_bad(void **state)
 		       "-C '1-x': expected a CPU list");
 	assert_refused((char *[]){ "xtrace-run", "-C", "99999", "true", NULL }, 4,
 		       "expected a CPU list");
+	assert_refused((char *[]){ "xtrace-run", "--reader-prio", "100", "true", NULL }, 4,
+		       "--reader-prio '100': expected 0 (SCHED_OTHER) or a SCHED_FIFO priority");
+	assert_refused((char *[]){ "xtrace-run", "--reader-prio", "-1", "true", NULL }, 4,
+		       "--reader-prio '-1'");
+	assert_refused((char *[]){ "xtrace-run", "--reader-prio", "fifo", "true", NULL }, 4,
+		       "--reader-prio 'fifo'");
 }
 
 static void test_all_options(void **state)

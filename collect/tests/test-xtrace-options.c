@@ -2,12 +2,15 @@
 /*
  * test-xtrace-options.c - each xtrace-run option checked on what it recorded
  * (suite root): the flight-recorder mode, event selection and filters, CPU
- * lists, lost counts against the kernel's own statistics, quiet runs
- * (the top-level buffer: test-xtrace-top-level.c).
+ * lists, lost counts against the kernel's own statistics, quiet runs, how
+ * the reader threads are scheduled (the top-level buffer:
+ * test-xtrace-top-level.c).
  */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -195,6 +198,71 @@ static void test_quiet(void **state)
 	assert_string_equal(err_q, "");
 }
 
+/*
+ * Reads the scheduling of xtrace-run's threads, as a shell it runs wrote
+ * them ("POLICY CPULIST" a line), and counts the threads that run
+ * SCHED_FIFO pinned to one CPU, each CPU once.
+ */
+static unsigned pinned_fifo_readers(const char *path, unsigned *ret_fifo)
+{
+	_cleanup_free_ char *text = slurp(path);
+	bool seen[CPU_SETSIZE] = { 0 };
+	unsigned pinned = 0, fifo = 0;
+	char *save = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned policy, cpu;
+		char rest;
+
+		if (sscanf(line, "%u", &policy) != 1)
+			fail_msg("bad line '%s'", line);
+		if (policy != SCHED_FIFO)
+			continue;
+		fifo++;
+		if (sscanf(line, "%*u %u%c", &cpu, &rest) == 1 && cpu < CPU_SETSIZE && !seen[cpu]) {
+			seen[cpu] = true;
+			pinned++;
+		}
+	}
+	*ret_fifo = fifo;
+	return pinned;
+}
+
+/*
+ * The readers run SCHED_FIFO 1, one pinned to each CPU it reads (the
+ * compressing threads stay SCHED_OTHER); --reader-prio 0 keeps them all
+ * SCHED_OTHER. The dump says which (reader_sched).
+ */
+static void test_reader_sched(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *out = scratch(f, "dump"), *threads = scratch(f, "threads");
+	_cleanup_free_ char *script = NULL;
+	_cleanup_(xt_dump_freep) struct xt_dump *d = NULL, *d0 = NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned fifo;
+
+	/* Field 41 of stat is the policy; the readers start before COMMAND does. */
+	assert_true(asprintf(&script,
+			     "sleep 0.3; for t in /proc/$PPID/task/*; do "
+			     "echo $(cut -d' ' -f41 $t/stat) "
+			     "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' $t/status); "
+			     "done > %s", threads) > 0);
+	assert_int_equal(run(f, (const char *[]){ "-q", "-o", out, "sh", "-c", script, NULL }), 0);
+	assert_int_equal(pinned_fifo_readers(threads, &fifo), cpus);
+	assert_int_equal(fifo, cpus);
+	assert_int_equal(xt_dump_open(out, &d), 0);
+	assert_string_equal(xt_dump_meta(d, "reader_sched"), "fifo:1");
+
+	assert_int_equal(run(f, (const char *[]){ "-q", "--force", "--reader-prio", "0", "-o", out,
+						  "sh", "-c", script, NULL }),
+			 0);
+	assert_int_equal(pinned_fifo_readers(threads, &fifo), 0);
+	assert_int_equal(fifo, 0);
+	assert_int_equal(xt_dump_open(out, &d0), 0);
+	assert_string_equal(xt_dump_meta(d0, "reader_sched"), "other");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +272,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_sched, setup, teardown),
 	};
 
 	if (check_machine() < 0) {
