@@ -199,13 +199,14 @@ bool xv_filter_task(const struct xv_filter *f, struct xv_system *s, const struct
 	return !f->comms.n || list_match(&f->comms, tep_data_comm_from_pid(s->tep, (int)pid));
 }
 
-/* "SECONDS[.FRACTION]" to ns, at most 9 fraction digits. */
+/* "SECONDS[.FRACTION]" or ".FRACTION" (as bc prints) to ns, at most 9 fraction digits. */
 static int parse_seconds(const char *s, uint64_t *ret)
 {
 	uint64_t sec = 0, frac = 0, scale = NSEC_PER_SEC;
 	const char *p = s;
+	const char *digit = *p == '.' ? p + 1 : p;
 
-	if (*p < '0' || *p > '9')
+	if (*digit < '0' || *digit > '9')
 		return -EINVAL;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (sec > (UINT64_MAX / NSEC_PER_SEC - 9) / 10)

@@ -114,6 +114,9 @@ static void moments(void **state)
 		{ "0", 0, XV_AT_TOD, 0 },
 		{ "1.000000001", 0, XV_AT_TOD, 1000000001 },
 		{ "+0.25", 0, XV_AT_REL, 250000000 },
+		{ "+.25", 0, XV_AT_REL, 250000000 }, /* as bc(1) prints it */
+		{ ".000000001", 0, XV_AT_TOD, 1 },
+		{ "5.", 0, XV_AT_TOD, 5000000000 },
 		{ "#0", 0, XV_AT_COUNT, 0 },
 		{ "#18446744073709551615", 0, XV_AT_COUNT, UINT64_MAX },
 		{ "1.0000000001", -EINVAL, XV_AT_NONE, 0 },	   /* more than nine decimals */
@@ -121,6 +124,8 @@ static void moments(void **state)
 		{ "#18446744073709551616", -ERANGE, XV_AT_NONE, 0 },
 		{ "", -EINVAL, XV_AT_NONE, 0 },
 		{ "+", -EINVAL, XV_AT_NONE, 0 },
+		{ ".", -EINVAL, XV_AT_NONE, 0 },
+		{ "+.", -EINVAL, XV_AT_NONE, 0 },
 		{ "-1", -EINVAL, XV_AT_NONE, 0 },
 		{ "1.5s", -EINVAL, XV_AT_NONE, 0 },
 		{ "#-1", -EINVAL, XV_AT_NONE, 0 },
