@@ -158,6 +158,10 @@ pid_t start(struct fixture *f, const char *const *args)
 
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(99);
+		/* Run as from a terminal even when the tests were started under nohup. */
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 		execv(xrun_bin, argv);
 		_exit(98);
 	}
