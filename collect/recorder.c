@@ -867,7 +867,6 @@ static void join_readers(struct xc_recorder *rec)
 	}
 }
 
-/* Per-CPU losses into the metadata, and the bytes each CPU file holds. */
 /*
  * "reader_sched": how the reader threads ran (fifo:PRIO, other, or
  * other,fifo_refused when SCHED_FIFO was asked for and refused to some):
@@ -884,6 +883,7 @@ static int record_reader_sched(struct xc_recorder *rec)
 				  rec->cfg.reader_fifo ? "other,fifo_refused" : "other");
 }
 
+/* Per-CPU losses into the metadata, and the bytes each CPU file holds. */
 static int account_cpus(struct xc_recorder *rec)
 {
 	for (unsigned cpu = 0; cpu < rec->nr_cpus; cpu++) {

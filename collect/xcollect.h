@@ -268,7 +268,6 @@ char *xc_session_read_trigger(const struct xc_session *s, const char *system, co
 /* Sub-buffer size of the instance (buffer_subbuf_size_kb); -ENOENT on older kernels. */
 int xc_session_subbuf_size(const struct xc_session *s, size_t *ret);
 
-
 /* Opens per_cpu/cpu@cpu/trace_pipe_raw non-blocking. Returns the fd or a negative errno. */
 int xc_session_open_cpu(const struct xc_session *s, unsigned cpu);
 
